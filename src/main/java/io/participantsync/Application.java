@@ -1,0 +1,1 @@
+package io.participantsync; public class Application { public static void main(String[] a){} }

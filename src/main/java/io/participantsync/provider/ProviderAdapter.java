@@ -1,0 +1,60 @@
+package io.participantsync.provider;
+
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The only code that knows a provider: validates a canonical record, builds the HTTP call, and reads the answer.
+ * Adapters make no network calls; the delivery route sends what they build with camel-http.
+ */
+public interface ProviderAdapter {
+
+    /** Stable provider id, as used in the {@code provider} field and {@code connections.<name>.provider}. */
+    String id();
+
+    /**
+     * Problems with the record for this provider: missing locator fields, bad email syntax, bad enum values,
+     * booleans and integers, fields the provider does not support. Empty when the record can be sent.
+     */
+    List<Problem> validate(ParticipantUpdate update, Connection connection);
+
+    /**
+     * The call that applies the update, or empty when the record changes nothing (outcome {@code unchanged}, no
+     * call). Only called on a record that passed {@link #validate}.
+     */
+    Optional<ProviderRequest> buildRequest(ParticipantUpdate update, Connection connection);
+
+    /** A read made before the update to check a precondition (SigningHub's position guard); empty for most. */
+    default Optional<ProviderRequest> guardRequest(ParticipantUpdate update, Connection connection) {
+        return Optional.empty();
+    }
+
+    /** Reads the guard's 2xx answer: empty when the update may go ahead, else why not (the record is rejected). */
+    default Optional<String> checkGuard(ParticipantUpdate update, String responseBody) {
+        return Optional.empty();
+    }
+
+    /** How a status is treated. The default is providers.md's table for every provider. */
+    default Disposition classify(int status) {
+        return Disposition.of(status);
+    }
+
+    /** Reads a provider's error answer (status, body and headers) into the one error shape. */
+    ProviderError readError(int status, String body, Map<String, String> headers);
+
+    /**
+     * Problems with a connection's settings, each naming the full key (e.g. {@code connections.zigned.client-secret
+     * must be set for provider zigned}). Checked at startup.
+     */
+    List<String> validateConnection(Connection connection);
+
+    /** How the connection authenticates. */
+    AuthMethod authMethod(Connection connection);
+
+    /** The provider's production API base, used when {@code base-url} is not set. */
+    String defaultBaseUrl(Connection connection);
+}
