@@ -50,6 +50,13 @@ public record ParticipantUpdate(String provider, String connection, Map<String, 
         return masked;
     }
 
+    /** Never shows a sensitive value. */
+    @Override
+    public String toString() {
+        return "ParticipantUpdate[provider=" + provider + ", connection=" + connection + ", fields=" + maskedFields()
+                + ", source=" + source + ", problems=" + problems + "]";
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }

@@ -20,6 +20,12 @@ public record Source(String kind, String name, long row, Instant receivedAt, Str
         return new Source(kind, name, row, Instant.now(), null, null, null);
     }
 
+    /** Names the record without its cell values (which may hold sensitive data). */
+    @Override
+    public String toString() {
+        return "Source[" + kind + ", " + describe() + ", " + correlationId + "]";
+    }
+
     /** "orders.csv row 12" — how messages name the record. */
     public String describe() {
         return row > 0 ? name + " row " + row : name;

@@ -1,0 +1,195 @@
+package io.participantsync.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.http.HttpResponse;
+import io.participantsync.http.HttpTransport;
+import io.participantsync.model.DeliveryException;
+import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AuthMethod;
+import io.participantsync.provider.Connection;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authentication headers for every connection, shared by all routes. OAuth access tokens are fetched once, cached
+ * until shortly before they expire, and fetched by one caller at a time per connection (the others wait and reuse
+ * it); rotated refresh tokens are kept. A 401 invalidates the token that was used, so the next call fetches a new
+ * one. Token values are never logged.
+ */
+public final class TokenService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+    /** Used when a token answer has no expires_in: short, so a wrong guess costs little. */
+    private static final Duration UNKNOWN_LIFETIME = Duration.ofMinutes(5);
+
+    private final HttpTransport http;
+    private final Clock clock;
+    private final Duration refreshAhead;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    public TokenService(HttpTransport http, Clock clock, Duration refreshAhead) {
+        this.http = http;
+        this.clock = clock;
+        this.refreshAhead = refreshAhead;
+    }
+
+    /** The headers that authenticate a call on {@code connection}; may fetch a token. */
+    public Map<String, String> headers(Connection connection, AuthMethod method) {
+        if (method instanceof AuthMethod.StaticHeaders s) {
+            return s.headers();
+        }
+        AuthMethod.OAuth oauth = (AuthMethod.OAuth) method;
+        String token = accessToken(connection, oauth);
+        return Map.of("Authorization", oauth.scheme() + " " + token);
+    }
+
+    /** The provider refused {@code authorizationValue} (401): forget it unless a newer token already replaced it. */
+    public void invalidate(Connection connection, String authorizationValue) {
+        State s = states.get(connection.name());
+        if (s == null || authorizationValue == null) {
+            return;
+        }
+        s.lock.lock();
+        try {
+            if (s.accessToken != null && authorizationValue.endsWith(" " + s.accessToken)) {
+                s.accessToken = null;
+                s.expiresAt = Instant.MIN;
+                s.staticTokenUsed = true;
+            }
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    /** How many token requests were made for a connection (for tests and metrics). */
+    public int tokenRequests(String connectionName) {
+        State s = states.get(connectionName);
+        return s == null ? 0 : s.requests;
+    }
+
+    private String accessToken(Connection connection, AuthMethod.OAuth oauth) {
+        State s = states.computeIfAbsent(connection.name(), n -> new State(connection.get("refresh-token")));
+        String current = s.validToken(clock.instant());
+        if (current != null) {
+            return current;
+        }
+        s.lock.lock();
+        try {
+            current = s.validToken(clock.instant());
+            if (current != null) {
+                return current;
+            }
+            if (!s.staticTokenUsed && oauth.staticToken() != null) {
+                s.staticTokenUsed = true;
+                s.accessToken = oauth.staticToken();
+                s.expiresAt = Instant.MAX;
+                return s.accessToken;
+            }
+            fetch(connection, oauth, s);
+            return s.accessToken;
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
+    private void fetch(Connection connection, AuthMethod.OAuth oauth, State s) {
+        AuthMethod.TokenRequest request;
+        try {
+            request = oauth.tokenRequest().apply(s.refreshToken);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // e.g. only an access token is configured and the provider refused it
+            throw DeliveryException.permanent(new ProviderError(0, "token_unavailable", e.getMessage()),
+                    "authentication");
+        }
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        String body = null;
+        if (!request.form().isEmpty()) {
+            headers.putIfAbsent("Content-Type", "application/x-www-form-urlencoded");
+            body = request.form().entrySet().stream()
+                    .map(e -> enc(e.getKey()) + "=" + enc(e.getValue() == null ? "" : e.getValue()))
+                    .collect(Collectors.joining("&"));
+        }
+        HttpResponse response;
+        s.requests++;
+        try {
+            response = http.send("POST", request.url(), headers, body);
+        } catch (IOException e) {
+            throw DeliveryException.transientFailure(
+                    new ProviderError(0, "token_endpoint_unreachable",
+                            "token request for connection " + connection.name() + " failed: " + e.getMessage()),
+                    -1);
+        }
+        int status = response.status();
+        JsonNode node = parse(response.body());
+        String accessToken = node == null ? null : text(node, "access_token");
+        if (status >= 200 && status < 300 && accessToken != null) {
+            long expiresIn = node.path("expires_in").asLong(-1);
+            Duration lifetime = expiresIn > 0 ? Duration.ofSeconds(expiresIn) : UNKNOWN_LIFETIME;
+            Duration ahead = refreshAhead.compareTo(lifetime.dividedBy(2)) > 0 ? lifetime.dividedBy(2) : refreshAhead;
+            s.accessToken = accessToken;
+            s.expiresAt = clock.instant().plus(lifetime).minus(ahead);
+            String rotated = text(node, "refresh_token");
+            if (rotated != null) {
+                s.refreshToken = rotated;
+            }
+            LOG.info("connection {}: new access token, valid for {} s", connection.name(), lifetime.toSeconds());
+            return;
+        }
+        String code = node == null ? null : text(node, "error");
+        String message = node == null ? null : text(node, "error_description");
+        ProviderError error = new ProviderError(status, code == null ? "token_request_failed" : code,
+                "token request for connection " + connection.name() + " refused"
+                        + (message == null ? "" : ": " + message));
+        boolean transientError = status == 408 || status == 429 || status >= 500;
+        throw new DeliveryException(error, transientError, -1, transientError ? "transient" : "authentication");
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Token state of one connection; fields guarded by {@code lock}, read racily only through validToken. */
+    private static final class State {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile String accessToken;
+        volatile Instant expiresAt = Instant.MIN;
+        String refreshToken;
+        boolean staticTokenUsed;
+        int requests;
+
+        State(String refreshToken) {
+            this.refreshToken = refreshToken;
+        }
+
+        String validToken(Instant now) {
+            String t = accessToken;
+            return t != null && now.isBefore(expiresAt) ? t : null;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.participantsync.config;
+
+import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRegistry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The named connections ({@code connections.<name>.*}), validated at startup, and the rule that picks a record's
+ * connection: the one it names, else the provider's default (the connection named like the provider, or the only
+ * connection of that provider).
+ */
+public final class Connections {
+
+    /** Every key a connection may have; also the keys an environment variable can set for a declared connection. */
+    public static final Set<String> KEYS = Set.of("provider", "base-url", "token-url", "api-token", "user-email",
+            "client-id", "client-secret", "username", "password", "scope", "refresh-token", "access-token",
+            "api-version", "data-centre", "audit-author-type", "audit-author-ip", "audit-device", "rate-limit",
+            "max-concurrency");
+
+    private final Map<String, Connection> byName;
+
+    private Connections(Map<String, Connection> byName) {
+        this.byName = byName;
+    }
+
+    /** Reads and validates every declared connection; throws naming each missing or invalid key. */
+    public static Connections load(Settings settings, ProviderRegistry providers) {
+        Map<String, Connection> byName = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : settings.connectionNames()) {
+            String prefix = "connections." + name + ".";
+            Map<String, String> values = new LinkedHashMap<>(settings.withPrefix(prefix, KEYS));
+            String provider = values.get("provider");
+            Optional<ProviderAdapter> adapter = providers.find(provider);
+            if (adapter.isEmpty()) {
+                problems.add(prefix + "provider '" + provider + "' is not one of " + String.join(", ", providers.ids()));
+                continue;
+            }
+            Connection probe = new Connection(name, provider, values);
+            if (!probe.has("base-url")) {
+                values.put("base-url", adapter.get().defaultBaseUrl(probe));
+            }
+            Connection connection = new Connection(name, provider, values);
+            problems.addAll(adapter.get().validateConnection(connection));
+            byName.put(name, connection);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+        return new Connections(byName);
+    }
+
+    public static Connections of(Collection<Connection> connections) {
+        Map<String, Connection> byName = new LinkedHashMap<>();
+        connections.forEach(c -> byName.put(c.name(), c));
+        return new Connections(byName);
+    }
+
+    public Optional<Connection> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Collection<Connection> all() {
+        return byName.values();
+    }
+
+    public boolean isEmpty() {
+        return byName.isEmpty();
+    }
+
+    /**
+     * The connection a record goes to, or a reason why there is none (a message that names the connection or the
+     * provider).
+     */
+    public Resolution resolve(String provider, String connectionName) {
+        if (connectionName != null) {
+            Connection c = byName.get(connectionName);
+            if (c == null) {
+                return Resolution.error("connection '" + connectionName + "' is not configured (configured: "
+                        + String.join(", ", byName.keySet()) + ")");
+            }
+            if (provider != null && !c.provider().equals(provider)) {
+                return Resolution.error("connection '" + connectionName + "' is a " + c.provider()
+                        + " connection, not " + provider);
+            }
+            return Resolution.ok(c);
+        }
+        Connection named = byName.get(provider);
+        if (named != null && named.provider().equals(provider)) {
+            return Resolution.ok(named);
+        }
+        List<Connection> ofProvider = byName.values().stream().filter(c -> c.provider().equals(provider))
+                .collect(Collectors.toList());
+        if (ofProvider.size() == 1) {
+            return Resolution.ok(ofProvider.get(0));
+        }
+        if (ofProvider.isEmpty()) {
+            return Resolution.error("no connection is configured for provider " + provider);
+        }
+        return Resolution.error("provider " + provider + " has several connections ("
+                + ofProvider.stream().map(Connection::name).collect(Collectors.joining(", "))
+                + ") and none is named '" + provider + "': name one in the connection field");
+    }
+
+    /** A resolved connection or the reason there is none. */
+    public record Resolution(Connection connection, String error) {
+        static Resolution ok(Connection c) {
+            return new Resolution(c, null);
+        }
+
+        static Resolution error(String e) {
+            return new Resolution(null, e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.participantsync.core;
+
+import io.participantsync.model.Outcome;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary of a finished batch; the full report (with every row) is the JSON file at {@code reportFile}.
+ * {@code received} is always the sum of the four outcomes.
+ */
+public record BatchReport(String batchId, String sourceKind, String sourceName, Instant startedAt,
+        Instant finishedAt, Map<Outcome, Long> counts, Map<String, Map<Outcome, Long>> byProvider, List<String> notes,
+        Path reportFile, List<Path> rejectedCsvFiles) {
+
+    public long received() {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long count(Outcome o) {
+        return counts.getOrDefault(o, 0L);
+    }
+
+    public boolean allSucceeded() {
+        return count(Outcome.REJECTED) == 0 && count(Outcome.FAILED) == 0;
+    }
+}

@@ -1,0 +1,252 @@
+package io.participantsync.core;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.deadletter.DeadLetterWriter;
+import io.participantsync.deadletter.Redaction;
+import io.participantsync.deadletter.SecureFiles;
+import io.participantsync.model.DeliveryOutcome;
+import io.participantsync.model.Outcome;
+import io.participantsync.model.ParticipantUpdate;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Open batches (a CSV file, a {@code sync} run, later an HTTP request): counts every outcome, streams each row's
+ * outcome to a temporary file so memory stays flat, and on close writes the JSON batch report atomically and
+ * finishes the batch's dead-letter CSVs. The report's {@code counts.received} is the sum of the four outcomes.
+ */
+public final class Batches {
+
+    private final Clock clock;
+    private final DeadLetterWriter deadLetters;
+    private final Path workDir;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Batch> open = new ConcurrentHashMap<>();
+
+    public Batches(Clock clock, DeadLetterWriter deadLetters, Path workDir) {
+        this.clock = clock;
+        this.deadLetters = deadLetters;
+        this.workDir = workDir;
+    }
+
+    /** Opens a batch; {@code reportFile} may be null (no report file is written). */
+    public void open(String batchId, String sourceKind, String sourceName, Path reportFile,
+            Consumer<DeliveryOutcome> listener) {
+        try {
+            SecureFiles.directories(workDir);
+            Path rows = Files.createTempFile(workDir, "batch-" + batchId + "-", ".rows.jsonl");
+            open.put(batchId, new Batch(batchId, sourceKind, sourceName, reportFile, rows, clock.instant(),
+                    listener == null ? o -> { } : listener));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open batch " + batchId, e);
+        }
+    }
+
+    public boolean isOpen(String batchId) {
+        return open.containsKey(batchId);
+    }
+
+    /** Records one outcome of an open batch, with the dead letter written for it (or null). */
+    public void record(String batchId, DeliveryOutcome outcome, Path deadLetter) {
+        Batch b = open.get(batchId);
+        if (b == null) {
+            throw new IllegalStateException("batch " + batchId + " is not open");
+        }
+        b.record(outcome, deadLetter, json);
+    }
+
+    /** Closes the batch: writes its report file (if any) and returns the summary. */
+    public BatchReport close(String batchId, List<String> notes) {
+        Batch b = open.remove(batchId);
+        if (b == null) {
+            throw new IllegalStateException("batch " + batchId + " is not open");
+        }
+        try {
+            b.rowsWriter.close();
+            List<Path> rejectedCsv = deadLetters.closeBatch(batchId);
+            BatchReport report = b.summary(clock.instant(), notes, rejectedCsv);
+            if (b.reportFile != null) {
+                writeReport(report, b.rowsFile);
+            }
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report of batch " + batchId, e);
+        } finally {
+            try {
+                Files.deleteIfExists(b.rowsFile);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+
+    private void writeReport(BatchReport r, Path rowsFile) throws IOException {
+        JsonFactory factory = json.getFactory();
+        SecureFiles.writeAtomically(r.reportFile(), out -> {
+            try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8);
+                    BufferedReader rows = Files.newBufferedReader(rowsFile, StandardCharsets.UTF_8)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                g.writeStringField("batch_id", r.batchId());
+                g.writeObjectFieldStart("source");
+                g.writeStringField("kind", r.sourceKind());
+                g.writeStringField("name", r.sourceName());
+                g.writeEndObject();
+                g.writeStringField("started_at", r.startedAt().toString());
+                g.writeStringField("finished_at", r.finishedAt().toString());
+                g.writeObjectFieldStart("counts");
+                g.writeNumberField("received", r.received());
+                for (Outcome o : Outcome.values()) {
+                    g.writeNumberField(o.label(), r.count(o));
+                }
+                g.writeEndObject();
+                g.writeObjectFieldStart("by_provider");
+                for (var e : r.byProvider().entrySet()) {
+                    g.writeObjectFieldStart(e.getKey());
+                    for (Outcome o : Outcome.values()) {
+                        g.writeNumberField(o.label(), e.getValue().getOrDefault(o, 0L));
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeArrayFieldStart("notes");
+                for (String n : r.notes()) {
+                    g.writeString(n);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("rejected_csv");
+                for (Path p : r.rejectedCsvFiles()) {
+                    g.writeString(p.toString());
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("rows");
+                for (String line = rows.readLine(); line != null; line = rows.readLine()) {
+                    g.writeRawValue(line);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+        });
+    }
+
+    /** One open batch. */
+    private static final class Batch {
+        final String id;
+        final String kind;
+        final String name;
+        final Path reportFile;
+        final Path rowsFile;
+        final BufferedWriter rowsWriter;
+        final Instant startedAt;
+        final Consumer<DeliveryOutcome> listener;
+        final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
+        final Map<String, Map<Outcome, AtomicLong>> byProvider = new ConcurrentHashMap<>();
+
+        Batch(String id, String kind, String name, Path reportFile, Path rowsFile, Instant startedAt,
+                Consumer<DeliveryOutcome> listener) throws IOException {
+            this.id = id;
+            this.kind = kind;
+            this.name = name;
+            this.reportFile = reportFile;
+            this.rowsFile = rowsFile;
+            this.rowsWriter = Files.newBufferedWriter(rowsFile, StandardCharsets.UTF_8);
+            this.startedAt = startedAt;
+            this.listener = listener;
+            for (Outcome o : Outcome.values()) {
+                counts.put(o, new AtomicLong());
+            }
+        }
+
+        void record(DeliveryOutcome o, Path deadLetter, ObjectMapper json) {
+            ParticipantUpdate u = o.update();
+            ObjectNode row = json.createObjectNode();
+            row.put("source", u.source().name());
+            if (u.source().row() > 0) {
+                row.put("row", u.source().row());
+            }
+            row.put("correlation_id", u.source().correlationId());
+            row.put("provider", u.provider());
+            row.put("connection", o.connection());
+            row.put("outcome", o.outcome().label());
+            if (o.error() != null && o.error().status() > 0) {
+                row.put("http_status", o.error().status());
+            }
+            if (o.category() != null) {
+                row.put("error_category", o.category());
+                row.put("message", o.message());
+            }
+            if (o.error() != null && o.error().code() != null) {
+                row.put("provider_code", o.error().code());
+            }
+            if (o.error() != null && o.error().message() != null) {
+                row.put("provider_message", Redaction.redact(o.error().message(), u));
+            }
+            row.put("attempts", o.attempts());
+            if (deadLetter != null) {
+                row.put("dead_letter", deadLetter.toString());
+            }
+            String line;
+            try {
+                line = json.writeValueAsString(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            synchronized (this) {
+                try {
+                    rowsWriter.write(line);
+                    rowsWriter.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot record an outcome of batch " + id, e);
+                }
+                counts.get(o.outcome()).incrementAndGet();
+                String p = u.provider() == null ? "(none)" : u.provider();
+                byProvider.computeIfAbsent(p, k -> {
+                    Map<Outcome, AtomicLong> m = new EnumMap<>(Outcome.class);
+                    for (Outcome x : Outcome.values()) {
+                        m.put(x, new AtomicLong());
+                    }
+                    return m;
+                }).get(o.outcome()).incrementAndGet();
+            }
+            listener.accept(o);
+        }
+
+        synchronized BatchReport summary(Instant finishedAt, List<String> notes, List<Path> rejectedCsv) {
+            Map<Outcome, Long> c = new EnumMap<>(Outcome.class);
+            counts.forEach((k, v) -> c.put(k, v.get()));
+            Map<String, Map<Outcome, Long>> bp = new TreeMap<>();
+            byProvider.forEach((p, m) -> {
+                Map<Outcome, Long> x = new EnumMap<>(Outcome.class);
+                m.forEach((k, v) -> x.put(k, v.get()));
+                bp.put(p, x);
+            });
+            return new BatchReport(id, kind, name, startedAt, finishedAt, c, bp,
+                    notes == null ? List.of() : List.copyOf(notes), reportFile, new ArrayList<>(rejectedCsv));
+        }
+    }
+
+    /** For tests: ids of the open batches. */
+    public List<String> openBatchIds() {
+        return Collections.unmodifiableList(new ArrayList<>(open.keySet()));
+    }
+}

@@ -1,0 +1,77 @@
+package io.participantsync.core;
+
+import io.participantsync.config.Connections;
+import io.participantsync.model.CanonicalFields;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRegistry;
+import io.participantsync.provider.ProviderRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides each record's {@link Plan}: resolves provider and connection, runs the provider's validation and builds
+ * its request. Shared by the delivery route and the {@code validate} command, so a dry run shows exactly what a
+ * real run would do.
+ */
+public final class Dispatcher {
+
+    /** Columns a dead-letter CSV adds; ignored when a fixed file is dropped back into the inbox. */
+    public static final Set<String> DEAD_LETTER_COLUMNS = Set.of("error_category", "error_message");
+
+    private final ProviderRegistry providers;
+    private final Connections connections;
+
+    public Dispatcher(ProviderRegistry providers, Connections connections) {
+        this.providers = providers;
+        this.connections = connections;
+    }
+
+    public Plan plan(ParticipantUpdate raw) {
+        ParticipantUpdate update = withoutDeadLetterColumns(raw);
+        List<Problem> problems = new ArrayList<>(update.problems());
+        if (!problems.isEmpty()) {
+            return new Plan.Reject(update, update.connection(), problems);
+        }
+        if (update.provider() == null) {
+            return reject(update, Problem.of(CanonicalFields.PROVIDER, "is required (one of "
+                    + String.join(", ", providers.ids()) + ")"));
+        }
+        Optional<ProviderAdapter> adapter = providers.find(update.provider());
+        if (adapter.isEmpty()) {
+            return reject(update, Problem.of(CanonicalFields.PROVIDER, "'" + update.provider() + "' is not one of "
+                    + String.join(", ", providers.ids())));
+        }
+        Connections.Resolution resolution = connections.resolve(update.provider(), update.connection());
+        if (resolution.connection() == null) {
+            return reject(update, Problem.of(CanonicalFields.CONNECTION, resolution.error()));
+        }
+        problems.addAll(adapter.get().validate(update, resolution.connection()));
+        if (!problems.isEmpty()) {
+            return new Plan.Reject(update, resolution.connection().name(), problems);
+        }
+        Optional<ProviderRequest> request = adapter.get().buildRequest(update, resolution.connection());
+        if (request.isEmpty()) {
+            return new Plan.Unchanged(update, resolution.connection());
+        }
+        return new Plan.Deliver(update, resolution.connection(), adapter.get(), request.get());
+    }
+
+    private static Plan reject(ParticipantUpdate update, Problem problem) {
+        return new Plan.Reject(update, update.connection(), List.of(problem));
+    }
+
+    private static ParticipantUpdate withoutDeadLetterColumns(ParticipantUpdate u) {
+        if (DEAD_LETTER_COLUMNS.stream().noneMatch(u::has)) {
+            return u;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(u.fields());
+        DEAD_LETTER_COLUMNS.forEach(fields::remove);
+        return new ParticipantUpdate(u.provider(), u.connection(), fields, u.source(), u.problems());
+    }
+}

@@ -1,0 +1,27 @@
+package io.participantsync.core;
+
+/** Header and exchange-property names of the core. */
+public final class Headers {
+
+    /** Optional batch id (generated when absent). */
+    public static final String BATCH_ID = "PsBatchId";
+    /** Input kind: csv, http, jms, kafka, sync-job, cli. */
+    public static final String SOURCE_KIND = "PsSourceKind";
+    /** File name, request id or message id. */
+    public static final String SOURCE_NAME = "PsSourceName";
+    /** Where to write the JSON batch report (optional). */
+    public static final String REPORT_PATH = "PsReportPath";
+    /** Optional {@code Consumer<DeliveryOutcome>} told of each outcome (the CLI's progress line). */
+    public static final String OUTCOME_LISTENER = "PsOutcomeListener";
+
+    // exchange properties
+    static final String PLAN = "PsPlan";
+    static final String ATTEMPTS = "PsAttempts";
+    static final String STARTED_AT = "PsStartedAt";
+    static final String RESPONSE = "PsResponse";
+    static final String RECORDED = "PsRecorded";
+    static final String RECORDS = "PsRecords";
+
+    private Headers() {
+    }
+}

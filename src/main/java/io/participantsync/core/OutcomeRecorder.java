@@ -1,0 +1,118 @@
+package io.participantsync.core;
+
+import io.participantsync.deadletter.DeadLetterWriter;
+import io.participantsync.deadletter.Redaction;
+import io.participantsync.model.DeliveryException;
+import io.participantsync.model.DeliveryOutcome;
+import io.participantsync.model.Outcome;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the end of a record's journey into its one {@link DeliveryOutcome}: writes the dead letter for rejected and
+ * failed records, adds the outcome to its batch, and logs one line (ids, provider, outcome; never field values).
+ */
+public final class OutcomeRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger("participant-sync.outcomes");
+
+    private final Batches batches;
+    private final DeadLetterWriter deadLetters;
+    private final Clock clock;
+
+    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
+        this.batches = batches;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+    }
+
+    /** Records the outcome of the exchange's plan, with the handled exception if there is one. */
+    public void record(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.getProperty(Headers.RECORDED, Boolean.class))) {
+            return;
+        }
+        exchange.setProperty(Headers.RECORDED, true);
+        Plan plan = exchange.getProperty(Headers.PLAN, Plan.class);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        int attempts = exchange.getProperty(Headers.ATTEMPTS, 0, Integer.class);
+        Instant started = exchange.getProperty(Headers.STARTED_AT, Instant.class);
+        ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
+        DeliveryOutcome outcome = outcome(plan, update, failure, attempts, started == null ? clock.instant() : started);
+        Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
+        batches.record(batchId(exchange), outcome, deadLetter);
+        log(outcome);
+        // the exception is now an outcome: the caller (split, file consumer) must see success
+        exchange.setException(null);
+    }
+
+    private DeliveryOutcome outcome(Plan plan, ParticipantUpdate update, Exception failure, int attempts,
+            Instant started) {
+        Instant now = clock.instant();
+        String where = update == null ? "" : update.source().describe() + ": ";
+        if (plan instanceof Plan.Reject r) {
+            String message = where + r.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
+            return new DeliveryOutcome(update, r.connectionName(), Outcome.REJECTED, "validation", message, null, 0,
+                    started, now);
+        }
+        if (plan instanceof Plan.Unchanged u) {
+            return new DeliveryOutcome(update, u.connectionName(), Outcome.UNCHANGED, null, null, null, 0, started,
+                    now);
+        }
+        String connection = plan == null ? null : plan.connectionName();
+        if (failure == null && plan instanceof Plan.Deliver) {
+            return new DeliveryOutcome(update, connection, Outcome.UPDATED, null, null, null, attempts, started, now);
+        }
+        if (failure instanceof DeliveryException d) {
+            ProviderError error = d.error();
+            String provider = update == null ? "provider" : update.provider();
+            if (d.transientError()) {
+                String message = where + "gave up after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                        + ": " + describe(provider, error);
+                return new DeliveryOutcome(update, connection, Outcome.FAILED, "transient",
+                        Redaction.redact(message, update), error, attempts, started, now);
+            }
+            String message = where + describe(provider, error);
+            return new DeliveryOutcome(update, connection, Outcome.REJECTED, d.category(),
+                    Redaction.redact(message, update), error, attempts, started, now);
+        }
+        String message = where + "internal error: " + (failure == null ? "no plan" : failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+        LOG.error("internal error on {}", where, failure);
+        return new DeliveryOutcome(update, connection, Outcome.FAILED, "internal", Redaction.redact(message, update),
+                null, attempts, started, now);
+    }
+
+    private static String describe(String provider, ProviderError e) {
+        if (e.status() > 0) {
+            return provider + " answered " + e;
+        }
+        return e.message() == null ? String.valueOf(e.code()) : e.message();
+    }
+
+    private static String batchId(Exchange exchange) {
+        return exchange.getIn().getHeader(Headers.BATCH_ID, String.class);
+    }
+
+    private static void log(DeliveryOutcome o) {
+        ParticipantUpdate u = o.update();
+        String id = u == null ? "?" : u.source().correlationId();
+        if (o.deadLettered()) {
+            LOG.warn("{} {} provider={} connection={} category={} attempts={}", id, o.outcome().label(),
+                    u == null ? null : u.provider(), o.connection(), o.category(), o.attempts());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} provider={} connection={} attempts={}", id, o.outcome().label(),
+                    u == null ? null : u.provider(), o.connection(), o.attempts());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.participantsync.core;
+
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRequest;
+import java.util.List;
+
+/** What the core will do with one record, decided before any call. */
+public sealed interface Plan {
+
+    ParticipantUpdate update();
+
+    /** The connection name, or {@code null} when none could be resolved. */
+    String connectionName();
+
+    /** Invalid input: rejected without a call. */
+    record Reject(ParticipantUpdate update, String connectionName, List<Problem> problems) implements Plan {
+    }
+
+    /** Nothing to change: no call. */
+    record Unchanged(ParticipantUpdate update, Connection connection) implements Plan {
+        @Override
+        public String connectionName() {
+            return connection.name();
+        }
+    }
+
+    /** Send {@code request} on {@code connection}. */
+    record Deliver(ParticipantUpdate update, Connection connection, ProviderAdapter adapter, ProviderRequest request)
+            implements Plan {
+        @Override
+        public String connectionName() {
+            return connection.name();
+        }
+    }
+}

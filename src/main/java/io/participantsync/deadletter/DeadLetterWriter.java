@@ -1,0 +1,210 @@
+package io.participantsync.deadletter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.CanonicalFields;
+import io.participantsync.model.DeliveryOutcome;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * The dead-letter folder. Each rejected or failed record gets one JSON file ({@code <date>/<source>-<id>.json}: the
+ * record with sensitive values masked, its source, provider, connection, outcome, HTTP status, provider code and
+ * message, attempts, timestamps). Records that came from a CSV file are also appended to that file's
+ * {@code <date>/<file>.rejected.csv}: the original columns unchanged plus {@code error_category,error_message}, ready
+ * to be fixed and dropped back into the inbox. The CSV is written to a temporary file and renamed into place when
+ * its batch closes. Everything is owner-only.
+ */
+public final class DeadLetterWriter {
+
+    private static final List<String> ERROR_COLUMNS = List.of("error_category", "error_message");
+
+    private final Path dir;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Map<String, RejectedCsv> openCsv = new ConcurrentHashMap<>();
+
+    public DeadLetterWriter(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes the dead letter of one outcome; returns the JSON file written. */
+    public Path write(DeliveryOutcome outcome, String batchId) {
+        ParticipantUpdate u = outcome.update();
+        Source src = u.source();
+        Path day = dir.resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
+        String id = (src.row() > 0 ? "row" + src.row() + "-" : "") + UUID.randomUUID().toString().substring(0, 8);
+        Path file = day.resolve(safe(src.kind()) + "-" + safe(src.name()) + "-" + id + ".json");
+        try {
+            ObjectNode root = json.createObjectNode();
+            root.put("outcome", outcome.outcome().label());
+            root.put("error_category", outcome.category());
+            root.put("error_message", outcome.message());
+            root.put("provider", u.provider());
+            root.put("connection", outcome.connection());
+            if (outcome.error() != null && outcome.error().status() > 0) {
+                root.put("http_status", outcome.error().status());
+            }
+            if (outcome.error() != null) {
+                root.put("provider_code", outcome.error().code());
+                root.put("provider_message", Redaction.redact(outcome.error().message(), u));
+            }
+            root.put("attempts", outcome.attempts());
+            root.put("started_at", outcome.startedAt().toString());
+            root.put("finished_at", outcome.finishedAt().toString());
+            root.put("batch_id", batchId);
+            ObjectNode source = root.putObject("source");
+            source.put("kind", src.kind());
+            source.put("name", src.name());
+            if (src.row() > 0) {
+                source.put("row", src.row());
+            }
+            source.put("received_at", src.receivedAt().toString());
+            source.put("correlation_id", src.correlationId());
+            ObjectNode record = root.putObject("record");
+            record.put("provider", u.provider());
+            record.put("connection", u.connection());
+            u.maskedFields().forEach(record::put);
+            if (!src.header().isEmpty()) {
+                ObjectNode original = root.putObject("original_row");
+                for (int i = 0; i < src.header().size(); i++) {
+                    original.put(src.header().get(i), i < src.values().size() ? mask(src.values().get(i), u) : null);
+                }
+            }
+            SecureFiles.writeAtomically(file, out -> json.writeValue(out, root));
+            if (!src.header().isEmpty()) {
+                appendCsv(batchId, day, src, u, outcome);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write dead letter " + file, e);
+        }
+    }
+
+    /** Renames the batch's rejected CSV files into place; returns them. */
+    public List<Path> closeBatch(String batchId) {
+        List<Path> done = new ArrayList<>();
+        for (var it = openCsv.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!e.getKey().startsWith(batchId + "|")) {
+                continue;
+            }
+            it.remove();
+            try {
+                done.add(e.getValue().finish());
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot finish " + e.getValue().target, ex);
+            }
+        }
+        return done;
+    }
+
+    private void appendCsv(String batchId, Path day, Source src, ParticipantUpdate u, DeliveryOutcome outcome)
+            throws IOException {
+        RejectedCsv csv = openCsv.computeIfAbsent(batchId + "|" + src.name(), k -> {
+            try {
+                return new RejectedCsv(day, src.name(), src.header());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        csv.append(src, u, outcome);
+    }
+
+    /** A sensitive cell is blanked: a blank cell means "leave unchanged" when the file is dropped back. */
+    private static String mask(String cell, ParticipantUpdate u) {
+        if (cell == null || cell.isBlank()) {
+            return cell;
+        }
+        for (String f : CanonicalFields.SENSITIVE) {
+            if (cell.trim().equals(u.get(f))) {
+                return "";
+            }
+        }
+        return cell;
+    }
+
+    private static String safe(String s) {
+        String v = s == null ? "unknown" : s.replaceAll("[^A-Za-z0-9._-]", "_");
+        return v.length() > 80 ? v.substring(0, 80) : v;
+    }
+
+    /** One source file's rejected rows of one batch, written to a temporary file until the batch closes. */
+    private static final class RejectedCsv {
+        final Path target;
+        final Path tmp;
+        final CSVPrinter printer;
+        final List<Integer> keep = new ArrayList<>();
+
+        RejectedCsv(Path day, String sourceName, List<String> header) throws IOException {
+            String stem = sourceName.replaceAll("(?i)\\.csv$", "");
+            Path candidate = day.resolve(safe(stem) + ".rejected.csv");
+            for (int n = 2; Files.exists(candidate); n++) {
+                candidate = day.resolve(safe(stem) + "-" + n + ".rejected.csv");
+            }
+            this.target = candidate;
+            this.tmp = day.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            SecureFiles.createFile(tmp);
+            Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+            this.printer = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < header.size(); i++) {
+                // a file dropped back carries the error columns already: replace them, do not add a second pair
+                if (!ERROR_COLUMNS.contains(header.get(i).trim().toLowerCase(Locale.ROOT))) {
+                    keep.add(i);
+                    out.add(header.get(i));
+                }
+            }
+            out.addAll(ERROR_COLUMNS);
+            printer.printRecord(out);
+        }
+
+        synchronized void append(Source src, ParticipantUpdate u, DeliveryOutcome outcome) throws IOException {
+            List<String> row = new ArrayList<>();
+            for (int i : keep) {
+                row.add(i < src.values().size() ? mask(src.values().get(i), u) : "");
+            }
+            String message = outcome.message();
+            if (src.values().size() > src.header().size()) {
+                // cells beyond the header would shift the error columns: keep them in the message instead
+                message += " (extra cells: "
+                        + String.join(" | ", src.values().subList(src.header().size(), src.values().size())
+                                .stream().map(v -> mask(v, u)).toList())
+                        + ")";
+            }
+            row.add(outcome.category());
+            row.add(message);
+            printer.printRecord(row);
+            printer.flush();
+        }
+
+        synchronized Path finish() throws IOException {
+            printer.close();
+            SecureFiles.moveAtomically(tmp, target);
+            return target;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.participantsync.deadletter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Owner-only files and folders, written atomically (temporary file in the same folder, then rename). */
+public final class SecureFiles {
+
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
+            .contains("posix");
+
+    private SecureFiles() {
+    }
+
+    public static Path directories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            directories(parent);
+        }
+        try {
+            if (POSIX) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(dir);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // another thread made it
+        }
+        return dir;
+    }
+
+    /** A new empty owner-only file (rw-------). */
+    public static Path createFile(Path file) throws IOException {
+        directories(file.toAbsolutePath().getParent());
+        if (POSIX) {
+            FileAttribute<?> attr = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+            return Files.createFile(file, attr);
+        }
+        return Files.createFile(file);
+    }
+
+    /** Writes {@code content} to {@code target} atomically with owner-only permissions. */
+    public static void writeAtomically(Path target, Writer content) throws IOException {
+        Path dir = directories(target.toAbsolutePath().getParent());
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        createFile(tmp);
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.write(out);
+            }
+            moveAtomically(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Writes a file's content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+}

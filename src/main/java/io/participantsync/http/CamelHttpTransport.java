@@ -1,0 +1,67 @@
+package io.participantsync.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Sends requests with camel-http (Apache HttpClient 5). One endpoint per origin (scheme, host, port): the full URL of
+ * each call goes in the {@code CamelHttpUri} header, so per-participant paths never create endpoints. Timeouts,
+ * pool sizes and disabled automatic retries are set on the http component in application.properties.
+ */
+public final class CamelHttpTransport implements HttpTransport {
+
+    private final ProducerTemplate template;
+    private final Map<String, String> endpointByOrigin = new ConcurrentHashMap<>();
+
+    public CamelHttpTransport(ProducerTemplate template) {
+        this.template = template;
+    }
+
+    @Override
+    public HttpResponse send(String method, String url, Map<String, String> headers, String body) throws IOException {
+        String endpoint = endpointByOrigin.computeIfAbsent(origin(url),
+                o -> o + "?throwExceptionOnFailure=false");
+        Exchange result = template.send(endpoint, exchange -> {
+            Message in = exchange.getIn();
+            in.setHeader(Exchange.HTTP_METHOD, method);
+            in.setHeader(Exchange.HTTP_URI, url);
+            headers.forEach(in::setHeader);
+            // bytes, not String: a String entity without a charset would be sent as ISO-8859-1
+            in.setBody(body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        });
+        Exception e = result.getException();
+        if (e != null) {
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+        Message out = result.getMessage();
+        Integer status = out.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        byte[] bytes = out.getBody(byte[].class);
+        Map<String, String> responseHeaders = new LinkedHashMap<>();
+        out.getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && v != null) {
+                responseHeaders.put(k, v.toString());
+            }
+        });
+        return new HttpResponse(status == null ? 0 : status,
+                bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8), responseHeaders);
+    }
+
+    static String origin(String url) {
+        URI u = URI.create(url);
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    }
+}

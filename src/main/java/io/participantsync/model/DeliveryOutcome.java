@@ -1,0 +1,19 @@
+package io.participantsync.model;
+
+import java.time.Instant;
+
+/**
+ * The one outcome event of one record: what happened, why (category and message for rejected/failed), the
+ * provider's error if it answered with one, how many calls were attempted and when.
+ *
+ * @param connection the connection used, or {@code null} when none could be resolved
+ * @param category   for rejected/failed: {@code validation}, {@code provider}, {@code guard},
+ *                   {@code authentication}, {@code transient} or {@code internal}; otherwise {@code null}
+ */
+public record DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
+        String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
+
+    public boolean deadLettered() {
+        return outcome == Outcome.REJECTED || outcome == Outcome.FAILED;
+    }
+}
