@@ -1,5 +1,8 @@
 package io.participantsync.provider;
 
+import io.participantsync.provider.oneflow.OneflowAdapter;
+import io.participantsync.provider.signinghub.SigningHubAdapter;
+import io.participantsync.provider.zigned.ZignedAdapter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +24,9 @@ public final class ProviderRegistry {
      */
     public static ProviderRegistry standard(Function<String, Map<String, String>> providerSettings) {
         return new ProviderRegistry(java.util.List.of(
+                new OneflowAdapter(providerSettings.apply("oneflow")),
+                new ZignedAdapter(providerSettings.apply("zigned")),
+                new SigningHubAdapter(providerSettings.apply("signinghub"))
                 // one line per provider (registration)
         ));
     }

@@ -1,0 +1,240 @@
+package io.participantsync.provider.oneflow;
+
+import static io.participantsync.model.CanonicalFields.CAN_UPDATE_CONTRACT;
+import static io.participantsync.model.CanonicalFields.CONTRACT_ID;
+import static io.participantsync.model.CanonicalFields.DELIVERY_CHANNEL;
+import static io.participantsync.model.CanonicalFields.EMAIL;
+import static io.participantsync.model.CanonicalFields.IDENTIFICATION_NUMBER;
+import static io.participantsync.model.CanonicalFields.NAME;
+import static io.participantsync.model.CanonicalFields.PARTICIPANT_ID;
+import static io.participantsync.model.CanonicalFields.PARTY_ID;
+import static io.participantsync.model.CanonicalFields.PHONE_NUMBER;
+import static io.participantsync.model.CanonicalFields.SIGNATORY;
+import static io.participantsync.model.CanonicalFields.SIGN_METHOD;
+import static io.participantsync.model.CanonicalFields.TITLE;
+import static io.participantsync.model.CanonicalFields.TWO_STEP_AUTHENTICATION_METHOD;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
+import io.participantsync.provider.AuthMethod;
+import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.Validation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Oneflow: updates a contract participant with
+ * {@code PUT /contracts/{contract_id}/parties/{party_id}/participants/{participant_id}}, authenticated by the
+ * account's static API token and user email headers. The enum lists come from {@code providers.oneflow.*} because
+ * Oneflow adds eIDs over time.
+ */
+public final class OneflowAdapter implements ProviderAdapter {
+
+    public static final String ID = "oneflow";
+    public static final String DEFAULT_BASE_URL = "https://api.oneflow.com/v1";
+
+    /** Provider setting keys (under {@code providers.oneflow.}), comma-separated lists. */
+    public static final String DELIVERY_CHANNELS_KEY = "delivery-channels";
+    public static final String SIGN_METHODS_KEY = "sign-methods";
+    public static final String TWO_STEP_METHODS_KEY = "two-step-authentication-methods";
+
+    public static final List<String> DEFAULT_DELIVERY_CHANNELS = List.of("email", "sms", "same_device", "none");
+    public static final List<String> DEFAULT_SIGN_METHODS = List.of("standard_esign", "sms", "swedish_bankid",
+            "norwegian_bankid", "danish_nemid", "finnish_bankid");
+    public static final List<String> DEFAULT_TWO_STEP_METHODS = List.of("none", "email", "sms");
+
+    static final String TOKEN_HEADER = "x-oneflow-api-token";
+    static final String USER_EMAIL_HEADER = "x-oneflow-user-email";
+
+    private static final Set<String> LOCATORS = Set.of(CONTRACT_ID, PARTY_ID, PARTICIPANT_ID);
+    private static final List<String> CHANGES = List.of(NAME, EMAIL, PHONE_NUMBER, TITLE, IDENTIFICATION_NUMBER,
+            SIGNATORY, CAN_UPDATE_CONTRACT, DELIVERY_CHANNEL, SIGN_METHOD, TWO_STEP_AUTHENTICATION_METHOD);
+    private static final Set<String> SUPPORTED = union(LOCATORS, CHANGES);
+    private static final Pattern API_TOKEN = Pattern.compile("[A-Za-z0-9-]{40}");
+
+    private final List<String> deliveryChannels;
+    private final List<String> signMethods;
+    private final List<String> twoStepMethods;
+
+    public OneflowAdapter(Map<String, String> providerSettings) {
+        Map<String, String> settings = providerSettings == null ? Map.of() : providerSettings;
+        this.deliveryChannels = list(settings.get(DELIVERY_CHANNELS_KEY), DEFAULT_DELIVERY_CHANNELS);
+        this.signMethods = list(settings.get(SIGN_METHODS_KEY), DEFAULT_SIGN_METHODS);
+        this.twoStepMethods = list(settings.get(TWO_STEP_METHODS_KEY), DEFAULT_TWO_STEP_METHODS);
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    public List<String> deliveryChannels() {
+        return deliveryChannels;
+    }
+
+    public List<String> signMethods() {
+        return signMethods;
+    }
+
+    public List<String> twoStepAuthenticationMethods() {
+        return twoStepMethods;
+    }
+
+    @Override
+    public List<Problem> validate(ParticipantUpdate update, Connection connection) {
+        return Validation.of(update, ID)
+                .onlySupported(SUPPORTED)
+                .require(CONTRACT_ID, PARTY_ID, PARTICIPANT_ID)
+                .integer(CONTRACT_ID, 1)
+                .integer(PARTY_ID, 1)
+                .integer(PARTICIPANT_ID, 1)
+                .email(EMAIL)
+                .bool(SIGNATORY, CAN_UPDATE_CONTRACT)
+                .oneOf(DELIVERY_CHANNEL, deliveryChannels)
+                .oneOf(SIGN_METHOD, signMethods)
+                .oneOf(TWO_STEP_AUTHENTICATION_METHOD, twoStepMethods)
+                .problems();
+    }
+
+    @Override
+    public Optional<ProviderRequest> buildRequest(ParticipantUpdate update, Connection connection) {
+        if (CHANGES.stream().noneMatch(update::has)) {
+            return Optional.empty();
+        }
+        ObjectNode body = AdapterSupport.newObject();
+        putText(body, update, NAME, "name");
+        putText(body, update, EMAIL, "email");
+        putText(body, update, PHONE_NUMBER, "phone_number");
+        putText(body, update, TITLE, "title");
+        putText(body, update, IDENTIFICATION_NUMBER, "identification_number");
+        if (update.has(SIGNATORY)) {
+            body.put("signatory", Validation.parseBoolean(update.get(SIGNATORY)).orElseThrow());
+        }
+        if (update.has(CAN_UPDATE_CONTRACT)) {
+            body.putObject("_permissions").put("contract:update",
+                    Validation.parseBoolean(update.get(CAN_UPDATE_CONTRACT)).orElseThrow());
+        }
+        putEnum(body, update, DELIVERY_CHANNEL, "delivery_channel", deliveryChannels);
+        putEnum(body, update, SIGN_METHOD, "sign_method", signMethods);
+        putEnum(body, update, TWO_STEP_AUTHENTICATION_METHOD, "two_step_authentication_method", twoStepMethods);
+        String path = AdapterSupport.path("contracts", Long.parseLong(update.get(CONTRACT_ID)), "parties",
+                Long.parseLong(update.get(PARTY_ID)), "participants", Long.parseLong(update.get(PARTICIPANT_ID)));
+        return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
+                AdapterSupport.toJson(body)));
+    }
+
+    /**
+     * Reads Oneflow's RFC 7807-like body: code = {@code error_code}, message = {@code detail} (else {@code title})
+     * followed by each parameter problem as {@code field: message}.
+     */
+    @Override
+    public ProviderError readError(int status, String body, Map<String, String> headers) {
+        Optional<JsonNode> json = AdapterSupport.readJson(body).filter(JsonNode::isObject);
+        if (json.isEmpty()) {
+            return new ProviderError(status, null, AdapterSupport.fallbackMessage(status, body));
+        }
+        JsonNode node = json.get();
+        String code = AdapterSupport.text(node, "error_code");
+        String main = AdapterSupport.text(node, "detail");
+        if (main == null) {
+            main = AdapterSupport.text(node, "title");
+        }
+        List<String> parts = new ArrayList<>();
+        if (main != null) {
+            parts.add(main);
+        }
+        parts.addAll(parameterProblems(node.get("parameter_problems")));
+        if (code == null && parts.isEmpty()) {
+            return new ProviderError(status, null, AdapterSupport.fallbackMessage(status, body));
+        }
+        String message = parts.isEmpty() ? AdapterSupport.reasonPhrase(status) : String.join("; ", parts);
+        return new ProviderError(status, code, message);
+    }
+
+    @Override
+    public List<String> validateConnection(Connection connection) {
+        List<String> problems = new ArrayList<>();
+        AdapterSupport.requireKeys(connection, ID, problems, "api-token", "user-email");
+        String token = connection.get("api-token");
+        if (token != null && !API_TOKEN.matcher(token).matches()) {
+            problems.add(connection.prefix() + "api-token must be 40 characters of letters, digits and '-'");
+        }
+        String email = connection.get("user-email");
+        if (email != null && !Validation.isEmail(email)) {
+            problems.add(connection.prefix() + "user-email '" + email + "' is not a valid email address");
+        }
+        AdapterSupport.checkHttpUrl(connection, "base-url", problems);
+        return problems;
+    }
+
+    @Override
+    public AuthMethod authMethod(Connection connection) {
+        return new AuthMethod.StaticHeaders(Map.of(TOKEN_HEADER, connection.get("api-token", ""),
+                USER_EMAIL_HEADER, connection.get("user-email", "")));
+    }
+
+    @Override
+    public String defaultBaseUrl(Connection connection) {
+        String base = connection == null ? null : connection.baseUrl();
+        return base != null ? base : DEFAULT_BASE_URL;
+    }
+
+    private static List<String> parameterProblems(JsonNode problems) {
+        List<String> out = new ArrayList<>();
+        if (problems == null || !problems.isObject()) {
+            return out;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = problems.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                v.forEach(m -> out.add(e.getKey() + ": " + m.asText()));
+            } else if (!v.isNull()) {
+                out.add(e.getKey() + ": " + v.asText());
+            }
+        }
+        return out;
+    }
+
+    private static void putText(ObjectNode body, ParticipantUpdate update, String field, String name) {
+        if (update.has(field)) {
+            body.put(name, update.get(field));
+        }
+    }
+
+    private static void putEnum(ObjectNode body, ParticipantUpdate update, String field, String name,
+            List<String> allowed) {
+        if (update.has(field)) {
+            body.put(name, Validation.canonicalEnum(update.get(field), allowed).orElseThrow());
+        }
+    }
+
+    private static List<String> list(String configured, List<String> defaults) {
+        if (configured == null) {
+            return defaults;
+        }
+        List<String> values = Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .distinct().toList();
+        return values.isEmpty() ? defaults : values;
+    }
+
+    private static Set<String> union(Set<String> a, List<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+}

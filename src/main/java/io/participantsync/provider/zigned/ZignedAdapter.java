@@ -1,0 +1,182 @@
+package io.participantsync.provider.zigned;
+
+import static io.participantsync.model.CanonicalFields.AGREEMENT_ID;
+import static io.participantsync.model.CanonicalFields.DISABLE_IDENTITY_ENFORCEMENT;
+import static io.participantsync.model.CanonicalFields.EMAIL;
+import static io.participantsync.model.CanonicalFields.IDENTIFICATION_NUMBER;
+import static io.participantsync.model.CanonicalFields.LOCALE;
+import static io.participantsync.model.CanonicalFields.NAME;
+import static io.participantsync.model.CanonicalFields.PARTICIPANT_ID;
+import static io.participantsync.model.CanonicalFields.ROLE;
+import static io.participantsync.model.CanonicalFields.SIGNING_ORDER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
+import io.participantsync.provider.AuthMethod;
+import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.Validation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Zigned (REST API v3): updates a participant of a draft agreement with
+ * {@code PUT /agreements/{agreement_id}/participants/{participant_id}}, authenticated with a Bearer token from the
+ * OAuth client-credentials grant.
+ */
+public final class ZignedAdapter implements ProviderAdapter {
+
+    public static final String ID = "zigned";
+    public static final String DEFAULT_BASE_URL = "https://api.zigned.se/rest/v3";
+    public static final String DEFAULT_TOKEN_URL = "https://api.zigned.se/oauth/token";
+
+    public static final List<String> ROLES = List.of("signer", "approver");
+    public static final List<String> LOCALES = List.of("sv-SE", "en-US");
+
+    private static final Set<String> CHANGES = Set.of(NAME, EMAIL, ROLE, IDENTIFICATION_NUMBER,
+            DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE);
+    private static final Set<String> SUPPORTED = Set.of(AGREEMENT_ID, PARTICIPANT_ID, NAME, EMAIL, ROLE,
+            IDENTIFICATION_NUMBER, DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE);
+    /** Zigned ids are cuids: lower-case letters and digits. */
+    private static final Pattern CUID = Pattern.compile("[a-z0-9]{8,40}");
+
+    /** Zigned takes no provider-wide settings; the constructor matches the registry's convention. */
+    public ZignedAdapter(Map<String, String> providerSettings) {
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<Problem> validate(ParticipantUpdate update, Connection connection) {
+        Validation v = Validation.of(update, ID)
+                .onlySupported(SUPPORTED)
+                .require(AGREEMENT_ID, PARTICIPANT_ID)
+                .email(EMAIL)
+                .oneOf(ROLE, ROLES)
+                .bool(DISABLE_IDENTITY_ENFORCEMENT)
+                .integer(SIGNING_ORDER, 1)
+                .oneOf(LOCALE, LOCALES);
+        for (String field : List.of(AGREEMENT_ID, PARTICIPANT_ID)) {
+            String id = update.get(field);
+            if (id != null && !CUID.matcher(id).matches()) {
+                v.add(field, "'" + id + "' is not a Zigned id (8 to 40 lower-case letters and digits)");
+            }
+        }
+        Optional<Boolean> disable = Validation.parseBoolean(update.get(DISABLE_IDENTITY_ENFORCEMENT));
+        if (disable.isPresent() && !disable.get()) {
+            v.add(DISABLE_IDENTITY_ENFORCEMENT, "can only be true: Zigned has no way to turn identity enforcement"
+                    + " on this way (send identification_number instead)");
+        }
+        if (disable.orElse(false) && update.has(IDENTIFICATION_NUMBER)) {
+            v.add(DISABLE_IDENTITY_ENFORCEMENT, "contradicts identification_number: identity enforcement cannot be"
+                    + " set and disabled in one update");
+        }
+        if (update.has(IDENTIFICATION_NUMBER)
+                && Validation.canonicalEnum(update.get(ROLE), ROLES).filter("approver"::equals).isPresent()) {
+            v.add(IDENTIFICATION_NUMBER, "is only available for signers, not for role approver");
+        }
+        return v.problems();
+    }
+
+    @Override
+    public Optional<ProviderRequest> buildRequest(ParticipantUpdate update, Connection connection) {
+        if (CHANGES.stream().noneMatch(update::has)) {
+            return Optional.empty();
+        }
+        ObjectNode body = AdapterSupport.newObject();
+        if (update.has(NAME)) {
+            body.put("name", update.get(NAME));
+        }
+        if (update.has(EMAIL)) {
+            body.put("email", update.get(EMAIL));
+        }
+        if (update.has(ROLE)) {
+            body.put("role", Validation.canonicalEnum(update.get(ROLE), ROLES).orElseThrow());
+        }
+        if (update.has(IDENTIFICATION_NUMBER)) {
+            body.putObject("identity_enforcement").put("personal_number", update.get(IDENTIFICATION_NUMBER));
+        } else if (Validation.parseBoolean(update.get(DISABLE_IDENTITY_ENFORCEMENT)).orElse(false)) {
+            body.putObject("identity_enforcement").put("disable", true);
+        }
+        if (update.has(SIGNING_ORDER)) {
+            body.put("order", Long.parseLong(update.get(SIGNING_ORDER)));
+        }
+        if (update.has(LOCALE)) {
+            body.put("locale", Validation.canonicalEnum(update.get(LOCALE), LOCALES).orElseThrow());
+        }
+        String path = AdapterSupport.path("agreements", update.get(AGREEMENT_ID), "participants",
+                update.get(PARTICIPANT_ID));
+        return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
+                AdapterSupport.toJson(body)));
+    }
+
+    /**
+     * Reads {@code {"status":"error","error":{"code":400,"message":"..."}}}: code = {@code error.code}, message =
+     * {@code error.message}. A token endpoint's {@code {error, error_description}} is read too.
+     */
+    @Override
+    public ProviderError readError(int status, String body, Map<String, String> headers) {
+        Optional<JsonNode> json = AdapterSupport.readJson(body).filter(JsonNode::isObject);
+        if (json.isPresent()) {
+            JsonNode node = json.get();
+            JsonNode error = node.get("error");
+            if (error != null && error.isObject()) {
+                String code = AdapterSupport.text(error, "code");
+                String message = AdapterSupport.text(error, "message");
+                if (code != null || message != null) {
+                    return new ProviderError(status, code,
+                            message != null ? message : AdapterSupport.reasonPhrase(status));
+                }
+            } else if (error != null && error.isTextual() && !error.asText().isBlank()) {
+                String description = AdapterSupport.text(node, "error_description");
+                return new ProviderError(status, error.asText().trim(),
+                        description != null ? description : AdapterSupport.reasonPhrase(status));
+            }
+        }
+        return new ProviderError(status, null, AdapterSupport.fallbackMessage(status, body));
+    }
+
+    @Override
+    public List<String> validateConnection(Connection connection) {
+        List<String> problems = new ArrayList<>();
+        AdapterSupport.requireKeys(connection, ID, problems, "client-id", "client-secret");
+        AdapterSupport.checkHttpUrl(connection, "base-url", problems);
+        AdapterSupport.checkHttpUrl(connection, "token-url", problems);
+        return problems;
+    }
+
+    /** Client credentials: Zigned issues no refresh token, so the argument is ignored and a new token requested. */
+    @Override
+    public AuthMethod authMethod(Connection connection) {
+        String url = connection.get("token-url", DEFAULT_TOKEN_URL);
+        String clientId = connection.get("client-id", "");
+        String clientSecret = connection.get("client-secret", "");
+        return new AuthMethod.OAuth("Bearer", refreshToken -> {
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("grant_type", "client_credentials");
+            form.put("client_id", clientId);
+            form.put("client_secret", clientSecret);
+            return new AuthMethod.TokenRequest(url, Map.of("Content-Type", AdapterSupport.FORM_CONTENT_TYPE,
+                    "Accept", "application/json"), form);
+        }, null);
+    }
+
+    @Override
+    public String defaultBaseUrl(Connection connection) {
+        String base = connection == null ? null : connection.baseUrl();
+        return base != null ? base : DEFAULT_BASE_URL;
+    }
+}
