@@ -1,6 +1,7 @@
 package io.participantsync.provider;
 
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -11,6 +12,12 @@ import java.util.function.Function;
 public sealed interface AuthMethod {
 
     record StaticHeaders(Map<String, String> headers) implements AuthMethod {
+
+        /** Header names only: the values are credentials. */
+        @Override
+        public String toString() {
+            return "StaticHeaders[" + (headers == null ? "[]" : new TreeSet<>(headers.keySet())) + "]";
+        }
     }
 
     /**
@@ -20,6 +27,12 @@ public sealed interface AuthMethod {
      */
     record OAuth(String scheme, Function<String, TokenRequest> tokenRequest, String staticToken)
             implements AuthMethod {
+
+        /** Never shows the static token. */
+        @Override
+        public String toString() {
+            return "OAuth[scheme=" + scheme + ", staticToken=" + (staticToken == null ? "none" : "***") + "]";
+        }
     }
 
     /**
@@ -30,6 +43,18 @@ public sealed interface AuthMethod {
         public TokenRequest {
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             form = form == null ? Map.of() : Map.copyOf(form);
+        }
+
+        /**
+         * Header and form names only, and the URL without its query: all of them may carry secrets (Basic
+         * credentials, refresh tokens, Zoho's client secret in the query string).
+         */
+        @Override
+        public String toString() {
+            int q = url == null ? -1 : url.indexOf('?');
+            String shownUrl = q < 0 ? url : url.substring(0, q) + "?***";
+            return "TokenRequest[url=" + shownUrl + ", headers=" + new TreeSet<>(headers.keySet()) + ", form="
+                    + new TreeSet<>(form.keySet()) + "]";
         }
     }
 }
