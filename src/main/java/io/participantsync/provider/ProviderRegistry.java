@@ -1,5 +1,6 @@
 package io.participantsync.provider;
 
+import io.participantsync.provider.eviasign.EviaSignAdapter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class ProviderRegistry {
     public static ProviderRegistry standard(Function<String, Map<String, String>> providerSettings) {
         return new ProviderRegistry(java.util.List.of(
                 // one line per provider (registration)
+                new EviaSignAdapter(providerSettings.apply("eviasign"))
         ));
     }
 
