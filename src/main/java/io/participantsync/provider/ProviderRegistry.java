@@ -1,6 +1,7 @@
 package io.participantsync.provider;
 
 import io.participantsync.provider.eviasign.EviaSignAdapter;
+import io.participantsync.provider.zoho.ZohoAdapter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,8 @@ public final class ProviderRegistry {
     public static ProviderRegistry standard(Function<String, Map<String, String>> providerSettings) {
         return new ProviderRegistry(java.util.List.of(
                 // one line per provider (registration)
-                new EviaSignAdapter(providerSettings.apply("eviasign"))
+                new EviaSignAdapter(providerSettings.apply("eviasign")),
+                new ZohoAdapter(providerSettings.apply("zoho"))
         ));
     }
 
