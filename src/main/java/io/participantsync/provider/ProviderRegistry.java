@@ -1,8 +1,10 @@
 package io.participantsync.provider;
 
+import io.participantsync.provider.eviasign.EviaSignAdapter;
 import io.participantsync.provider.oneflow.OneflowAdapter;
 import io.participantsync.provider.signinghub.SigningHubAdapter;
 import io.participantsync.provider.zigned.ZignedAdapter;
+import io.participantsync.provider.zoho.ZohoAdapter;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +28,9 @@ public final class ProviderRegistry {
         return new ProviderRegistry(java.util.List.of(
                 new OneflowAdapter(providerSettings.apply("oneflow")),
                 new ZignedAdapter(providerSettings.apply("zigned")),
-                new SigningHubAdapter(providerSettings.apply("signinghub"))
-                // one line per provider (registration)
+                new SigningHubAdapter(providerSettings.apply("signinghub")),
+                new EviaSignAdapter(providerSettings.apply("eviasign")),
+                new ZohoAdapter(providerSettings.apply("zoho"))
         ));
     }
 

@@ -1,0 +1,236 @@
+package io.participantsync.provider.zoho;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.CanonicalFields;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AuthMethod;
+import io.participantsync.provider.Connection;
+import io.participantsync.provider.HttpText;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.Validation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Zoho Contracts adapter: updates a counterparty contact with
+ * {@code PUT /api/v1/counterparties/{organization}/counterpartyusers/{current_email}/} in the connection's data centre.
+ * <p>
+ * Not idempotent: changing {@code emailId} changes the resource path, so a retry after an unacknowledged success
+ * targets the old email and gets 404; the delivery layer reconciles such failures instead of dead-lettering them
+ * blindly.
+ */
+public final class ZohoAdapter implements ProviderAdapter {
+
+    public static final String ID = "zoho";
+    public static final String DEFAULT_DATA_CENTRE = "com";
+
+    /** Data centre -> domain suffix of its {@code contracts.} and {@code accounts.} hosts. */
+    public static final Map<String, String> DATA_CENTRES = dataCentres();
+
+    private static final Set<String> CHANGE_FIELDS = Set.of(CanonicalFields.EMAIL, CanonicalFields.NAME);
+    private static final Set<String> SUPPORTED = Set.of(CanonicalFields.ORGANIZATION, CanonicalFields.CURRENT_EMAIL,
+            CanonicalFields.ORGNAME, CanonicalFields.EMAIL, CanonicalFields.NAME);
+
+    /** The documented texts, for bodies that carry only the code (as Zoho's sample does). */
+    private static final Map<String, String> DOCUMENTED_MESSAGES = Map.of(
+            "INVALID_URL_PATTERN", "Request URL is incorrect",
+            "OAUTH_SCOPE_MISMATCH", "Unauthorized: the client lacks the contracts.contracts.UPDATE scope",
+            "NO_PERMISSION", "Permission denied to update",
+            "INTERNAL_ERROR", "Internal Server Error",
+            "INVALID_REQUEST_METHOD", "The HTTP request method is not a valid one.",
+            "AUTHORIZATION_FAILED", "The user does not have sufficient privilege to update module details.");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /**
+     * @param providerSettings the {@code providers.zoho.*} keys; Zoho has none today (data centre and credentials are
+     *                         per connection), the parameter keeps the adapters' constructors uniform
+     */
+    public ZohoAdapter(Map<String, String> providerSettings) {
+        // Nothing provider-wide to read yet.
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public List<Problem> validate(ParticipantUpdate update, Connection connection) {
+        return Validation.of(update, ID)
+                .onlySupported(SUPPORTED)
+                .require(CanonicalFields.ORGANIZATION, CanonicalFields.CURRENT_EMAIL)
+                .email(CanonicalFields.CURRENT_EMAIL, CanonicalFields.EMAIL)
+                .problems();
+    }
+
+    @Override
+    public Optional<ProviderRequest> buildRequest(ParticipantUpdate update, Connection connection) {
+        if (CHANGE_FIELDS.stream().noneMatch(update::has)) {
+            return Optional.empty();
+        }
+        ObjectNode body = mapper.createObjectNode();
+        String email = update.get(CanonicalFields.EMAIL);
+        if (email != null) {
+            body.put("emailId", email);
+        }
+        String name = update.get(CanonicalFields.NAME);
+        if (name != null) {
+            body.put("displayName", name);
+        }
+        String path = "/api/v1/counterparties/" + HttpText.encode(update.get(CanonicalFields.ORGANIZATION))
+                + "/counterpartyusers/" + HttpText.encode(update.get(CanonicalFields.CURRENT_EMAIL)) + "/";
+        String orgname = update.get(CanonicalFields.ORGNAME);
+        String query = orgname == null ? null : "orgname=" + HttpText.encode(orgname);
+        return Optional.of(new ProviderRequest("PUT", path, query, ProviderRequest.JSON_HEADERS, body.toString()));
+    }
+
+    /**
+     * Reads {@code {"Errors":{"ErrorCode":..,"Message":..}}} (also an {@code Errors} array, and {@code ErrorCode} /
+     * {@code code} with {@code Message} / {@code ErrorMessage} / {@code message} at the top level). A code without a
+     * message gets the documented text; anything else becomes the trimmed, capped body text.
+     */
+    @Override
+    public ProviderError readError(int status, String body, Map<String, String> headers) {
+        String text = body == null ? "" : body.trim();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode json = mapper.readTree(text);
+                if (json != null && json.isObject()) {
+                    JsonNode errors = json.get("Errors");
+                    if (errors != null && errors.isArray() && !errors.isEmpty()) {
+                        errors = errors.get(0);
+                    }
+                    JsonNode source = errors != null && errors.isObject() ? errors : json;
+                    String code = firstText(source, "ErrorCode", "code", "Code");
+                    String message = firstText(source, "Message", "ErrorMessage", "message");
+                    if (code == null && source != json) {
+                        code = firstText(json, "ErrorCode", "code", "Code");
+                    }
+                    if (message == null && source != json) {
+                        message = firstText(json, "Message", "ErrorMessage", "message");
+                    }
+                    if (code != null || message != null) {
+                        if (message == null) {
+                            message = DOCUMENTED_MESSAGES.getOrDefault(code, HttpText.reasonPhrase(status));
+                        }
+                        return new ProviderError(status, code, HttpText.cap(message));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not JSON after all: the text itself is the message.
+            }
+        }
+        return new ProviderError(status, null, HttpText.bodyText(status, body));
+    }
+
+    @Override
+    public List<String> validateConnection(Connection connection) {
+        List<String> problems = new ArrayList<>();
+        String p = connection.prefix();
+        for (String key : List.of("client-id", "client-secret")) {
+            if (!connection.has(key)) {
+                problems.add(p + key + " must be set for provider " + ID);
+            }
+        }
+        if (!connection.has("refresh-token") && !connection.has("access-token")) {
+            problems.add(p + "refresh-token (or " + p + "access-token) must be set for provider " + ID);
+        }
+        String dc = connection.get("data-centre");
+        if (dc != null && !DATA_CENTRES.containsKey(dc.toLowerCase(Locale.ROOT))) {
+            problems.add(unknownDataCentre(connection, dc));
+        }
+        for (String key : List.of("base-url", "token-url")) {
+            String url = connection.get(key);
+            if (url != null && !HttpText.isHttpUrl(url)) {
+                problems.add(p + key + " must be an http(s) URL, got '" + url + "'");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * {@code Zoho-oauthtoken} tokens from the refresh-token grant, everything in the query string as Zoho documents
+     * it (empty form). The function throws {@link IllegalStateException} when no refresh token is known.
+     *
+     * @throws IllegalArgumentException when {@code token-url} is not set and {@code data-centre} is unknown
+     */
+    @Override
+    public AuthMethod authMethod(Connection connection) {
+        String tokenUrl = connection.get("token-url");
+        if (tokenUrl == null) {
+            tokenUrl = "https://accounts." + domain(connection) + "/oauth/v2/token";
+        }
+        String url = tokenUrl;
+        String clientId = connection.get("client-id", "");
+        String clientSecret = connection.get("client-secret", "");
+        String name = connection.name();
+        return new AuthMethod.OAuth("Zoho-oauthtoken", refreshToken -> {
+            if (refreshToken == null || refreshToken.isBlank()) {
+                throw new IllegalStateException("connections." + name
+                        + ".refresh-token is not set: cannot renew the access token for provider " + ID);
+            }
+            String query = "grant_type=refresh_token"
+                    + "&refresh_token=" + HttpText.encode(refreshToken)
+                    + "&client_id=" + HttpText.encode(clientId)
+                    + "&client_secret=" + HttpText.encode(clientSecret);
+            return new AuthMethod.TokenRequest(url + (url.contains("?") ? "&" : "?") + query,
+                    Map.of("Accept", "application/json"), Map.of());
+        }, connection.get("access-token"));
+    }
+
+    /** @throws IllegalArgumentException when {@code base-url} is not set and {@code data-centre} is unknown */
+    @Override
+    public String defaultBaseUrl(Connection connection) {
+        String base = connection.baseUrl();
+        return base != null ? base : "https://contracts." + domain(connection);
+    }
+
+    private static String domain(Connection connection) {
+        String dc = connection.get("data-centre", DEFAULT_DATA_CENTRE);
+        String domain = DATA_CENTRES.get(dc.toLowerCase(Locale.ROOT));
+        if (domain == null) {
+            throw new IllegalArgumentException(unknownDataCentre(connection, dc));
+        }
+        return domain;
+    }
+
+    private static String unknownDataCentre(Connection connection, String dc) {
+        return connection.prefix() + "data-centre '" + dc + "' is not one of "
+                + String.join(", ", DATA_CENTRES.keySet());
+    }
+
+    private static String firstText(JsonNode node, String... keys) {
+        for (String key : keys) {
+            JsonNode v = node.get(key);
+            if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isBlank()) {
+                return v.asText().trim();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> dataCentres() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("com", "zoho.com");
+        m.put("eu", "zoho.eu");
+        m.put("in", "zoho.in");
+        m.put("com.au", "zoho.com.au");
+        m.put("jp", "zoho.jp");
+        m.put("ca", "zohocloud.ca");
+        m.put("sa", "zoho.sa");
+        return Collections.unmodifiableMap(m);
+    }
+}
