@@ -4,6 +4,7 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.Source;
+import io.participantsync.core.RecordSource;
 import java.io.Closeable;
 import java.io.FilterReader;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.apache.commons.csv.CSVRecord;
  * file-level notes found on the way (empty file, duplicated header columns, where parsing stopped). A bad row
  * becomes a record carrying {@link Problem}s, never an exception. Close it (or read it to the end) to release the file.
  */
-public final class RecordStream implements Iterator<ParticipantUpdate>, Iterable<ParticipantUpdate>, Closeable {
+public final class RecordStream implements RecordSource, Iterable<ParticipantUpdate>, Closeable {
 
     /** Longest row read before giving up: bounds memory when an unclosed quote swallows the rest of the file. */
     static final int MAX_ROW_CHARS = 1 << 20;
