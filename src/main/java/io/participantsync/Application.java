@@ -1,1 +1,44 @@
-package io.participantsync; public class Application { public static void main(String[] a){} }
+package io.participantsync;
+
+import io.participantsync.cli.GlobalOptions;
+import io.participantsync.cli.RunCommand;
+import io.participantsync.cli.SandboxCommand;
+import io.participantsync.cli.SyncCommand;
+import io.participantsync.cli.ValidateCommand;
+import io.participantsync.config.ConfigurationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The command line: {@code run}, {@code sync}, {@code validate}, {@code sandbox}. Exit 2 on usage or configuration errors. */
+@Command(name = "participant-sync", mixinStandardHelpOptions = true, version = "participant-sync 0.1.0",
+        description = "Keeps e-signature participants up to date in Oneflow, Zigned, SigningHub, Evia Sign and Zoho "
+                + "Contracts.",
+        subcommands = {RunCommand.class, SyncCommand.class, ValidateCommand.class, SandboxCommand.class})
+public final class Application {
+
+    /** --sandbox / --config given before the command name. */
+    @Mixin
+    public GlobalOptions global;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        // picocli answers invalid input with exit code 2 (ExitCode.USAGE)
+        CommandLine cli = new CommandLine(new Application());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            Throwable t = e;
+            while (t != null && !(t instanceof ConfigurationException)) {
+                t = t.getCause();
+            }
+            if (t != null) {
+                cmd.getErr().println("participant-sync: " + t.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

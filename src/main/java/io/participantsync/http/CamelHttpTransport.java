@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -17,10 +18,11 @@ import org.apache.camel.ProducerTemplate;
  */
 public final class CamelHttpTransport implements HttpTransport {
 
-    private final ProducerTemplate template;
+    private final Supplier<ProducerTemplate> template;
     private final Map<String, String> endpointByOrigin = new ConcurrentHashMap<>();
 
-    public CamelHttpTransport(ProducerTemplate template) {
+    /** @param template supplies the Camel producer template (Camel may start after this object is built) */
+    public CamelHttpTransport(Supplier<ProducerTemplate> template) {
         this.template = template;
     }
 
@@ -28,7 +30,7 @@ public final class CamelHttpTransport implements HttpTransport {
     public HttpResponse send(String method, String url, Map<String, String> headers, String body) throws IOException {
         String endpoint = endpointByOrigin.computeIfAbsent(origin(url),
                 o -> o + "?throwExceptionOnFailure=false");
-        Exchange result = template.send(endpoint, exchange -> {
+        Exchange result = template.get().send(endpoint, exchange -> {
             Message in = exchange.getIn();
             in.setHeader(Exchange.HTTP_METHOD, method);
             in.setHeader(Exchange.HTTP_URI, url);

@@ -1,0 +1,186 @@
+package io.participantsync;
+
+import io.participantsync.auth.TokenService;
+import io.participantsync.config.ConfigurationException;
+import io.participantsync.config.Connections;
+import io.participantsync.config.Settings;
+import io.participantsync.core.Batches;
+import io.participantsync.core.CoreRoutes;
+import io.participantsync.core.DeliveryErrorHandling;
+import io.participantsync.core.DeliveryPolicy;
+import io.participantsync.core.Dispatcher;
+import io.participantsync.core.OutcomeRecorder;
+import io.participantsync.core.ProviderCaller;
+import io.participantsync.deadletter.DeadLetterWriter;
+import io.participantsync.deadletter.SecureFiles;
+import io.participantsync.http.CamelHttpTransport;
+import io.participantsync.intake.CsvIntake;
+import io.participantsync.intake.CsvOptions;
+import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.provider.ProviderRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+
+/**
+ * Wires the service from {@link Settings}: provider registry, validated connections, token cache, core routes and
+ * the beans the YAML edges use, inside one Camel Main. {@code run} loads the edges from {@code routes/}; the one-shot
+ * commands ({@code sync}) start the same core without them.
+ */
+public final class ParticipantSync implements AutoCloseable {
+
+    private final Settings settings;
+    private final Main main;
+    private final ProviderRegistry providers;
+    private final Connections connections;
+    private final Dispatcher dispatcher;
+    private final Batches batches;
+    private final DeadLetterWriter deadLetters;
+    private final TokenService tokens;
+    private final CsvRecordReader csvReader;
+
+    private ParticipantSync(Settings settings, boolean withEdges) {
+        this.settings = settings;
+        this.providers = providers(settings);
+        this.connections = Connections.load(settings, providers);
+        if (connections.isEmpty()) {
+            throw new ConfigurationException("no connection is configured: set connections.<name>.provider and its "
+                    + "credentials (see README \"Configure\"), or use --sandbox");
+        }
+        DeliveryPolicy policy = DeliveryPolicy.from(settings);
+        Clock clock = Clock.systemUTC();
+        Path dataDir = Path.of(settings.get("data.dir", "data"));
+        this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
+        this.batches = new Batches(clock, deadLetters, dataDir.resolve("batches"));
+        this.dispatcher = new Dispatcher(providers, connections);
+        this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
+                settings.get("csv.field-mapping"), "csv"));
+
+        this.main = new Main();
+        CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
+        this.tokens = new TokenService(http, clock,
+                Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
+        // bounded queue + caller-runs: the streaming split never reads far ahead of delivery, so memory stays flat
+        ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        main.setOverrideProperties(settings.asProperties());
+        main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
+                "file:routes/*.camel.yaml") : null);
+        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
+                batches, pool, clock));
+        main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+    }
+
+    /** Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. */
+    public static ParticipantSync start(Settings settings, boolean withEdges) {
+        ParticipantSync app = new ParticipantSync(settings, withEdges);
+        try {
+            app.main.start();
+        } catch (Exception e) {
+            app.close();
+            throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);
+        }
+        return app;
+    }
+
+    /** Providers with their {@code providers.<id>.*} settings. */
+    public static ProviderRegistry providers(Settings settings) {
+        return ProviderRegistry.standard(id -> settings.withPrefix("providers." + id + ".", Set.of()));
+    }
+
+    /** Runs until the process is stopped (SIGTERM / Ctrl-C), then shuts down gracefully. */
+    public void runUntilStopped() throws Exception {
+        main.run();
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate producerTemplate() {
+        return Templates.of(main.getCamelContext());
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Connections connections() {
+        return connections;
+    }
+
+    public Batches batches() {
+        return batches;
+    }
+
+    public DeadLetterWriter deadLetters() {
+        return deadLetters;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public CsvRecordReader csvReader() {
+        return csvReader;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            // shutting down anyway
+        }
+    }
+
+    private static FileIdempotentRepository processedFiles(Path dataDir) {
+        try {
+            SecureFiles.directories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
+        return (FileIdempotentRepository) FileIdempotentRepository.fileIdempotentRepository(
+                dataDir.resolve("processed-files.txt").toFile(), 100_000);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** One ProducerTemplate per CamelContext, created on first use (after Camel started). */
+    private static final class Templates {
+        private static final java.util.Map<CamelContext, ProducerTemplate> BY_CONTEXT =
+                java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+        static ProducerTemplate of(CamelContext context) {
+            return BY_CONTEXT.computeIfAbsent(context, c -> {
+                ProducerTemplate t = c.createProducerTemplate(1000);
+                return t;
+            });
+        }
+    }
+}

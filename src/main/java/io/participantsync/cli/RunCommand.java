@@ -1,0 +1,33 @@
+package io.participantsync.cli;
+
+import io.participantsync.ParticipantSync;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import io.participantsync.Application;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code run}: the service, with the YAML edge routes of {@code routes/}, until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the service: load the edge routes from routes/ (CSV drop, ...) and process input until "
+                + "stopped (Ctrl-C / SIGTERM stops gracefully).")
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @ParentCommand
+    Application parent;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Runtime rt = Runtime.load(global.merge(parent.global)); ParticipantSync app = ParticipantSync.start(rt.settings, true)) {
+            if (rt.sandbox != null) {
+                System.err.println("participant-sync: sandbox providers at " + rt.sandbox.url());
+            }
+            System.err.println("participant-sync: watching " + rt.settings.get("csv.inbox") + "/ for *.csv");
+            app.runUntilStopped();
+            return 0;
+        }
+    }
+}

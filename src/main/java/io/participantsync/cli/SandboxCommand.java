@@ -1,0 +1,34 @@
+package io.participantsync.cli;
+
+import io.participantsync.provider.Connection;
+import io.participantsync.sandbox.SandboxServer;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sandbox [--port N]}: the provider simulators on their own, until stopped. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true,
+        description = "Run the simulators of all five provider APIs (and their token endpoints) until stopped, and "
+                + "print the connection settings that point at them.")
+public final class SandboxCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8089", description = "Port on 127.0.0.1 "
+            + "(0 = any free port; default ${DEFAULT-VALUE})")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        SandboxServer server = SandboxServer.start(port);
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("Sandbox providers listening on " + server.url());
+        System.out.println("Connection settings (sandbox-only credentials; use with --config):");
+        Map<String, String> sorted = new TreeMap<>(server.connectionProperties());
+        sorted.forEach((k, v) -> System.out.println("  " + k + " = "
+                + (Connection.SECRET_KEYS.contains(k.substring(k.lastIndexOf('.') + 1)) ? "<sandbox secret>" : v)));
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}
