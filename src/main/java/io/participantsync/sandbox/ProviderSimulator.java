@@ -1,0 +1,106 @@
+package io.participantsync.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One provider's simulated API and token endpoint: routes its own paths, checks its own credentials and tokens,
+ * enforces its state rules and answers in its own error format. State lives in concurrent maps with per-participant
+ * (or per-container) locks, never one lock for everything.
+ */
+abstract class ProviderSimulator {
+
+    protected final SimulatorContext ctx;
+    protected final ObjectMapper mapper;
+
+    ProviderSimulator(SimulatorContext ctx) {
+        this.ctx = ctx;
+        this.mapper = ctx.mapper();
+    }
+
+    /** The provider id: {@code oneflow}, {@code zigned}, {@code signinghub}, {@code eviasign} or {@code zoho}. */
+    abstract String id();
+
+    /** Whether the request goes to the token endpoint (token calls escape scripted and random faults). */
+    abstract boolean isTokenCall(SandboxRequest request);
+
+    /** Answers a request whose first path segment is one of this provider's prefixes. */
+    abstract SandboxResponse handle(SandboxRequest request);
+
+    /** The provider's own error answer for {@code status} (used for scripted and random faults too). */
+    abstract SandboxResponse error(int status, String message);
+
+    /** Drops all state and loads this provider's part of the seed file (may be missing). */
+    abstract void seed(JsonNode seed);
+
+    /** Current state of one participant; the locator is provider-specific (see {@link SandboxServer#participant}). */
+    abstract Optional<JsonNode> participant(String... locator);
+
+    /** The sandbox connection properties of this provider's connections. */
+    abstract void connectionProperties(java.util.Map<String, String> into, String serverUrl);
+
+    protected final JsonNode parseBody(SandboxRequest request) {
+        if (request.body().length == 0) {
+            return null;
+        }
+        try {
+            return mapper.readTree(request.body());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    protected final String write(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected final void record(String account, String locator, JsonNode fields) {
+        ctx.record(id(), account, locator, write(fields));
+    }
+
+    protected final ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    protected static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** A random UUID without SecureRandom's lock: request ids are not secrets. */
+    protected static String requestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL)
+                | 0x8000000000000000L).toString();
+    }
+
+    /** {@code Authorization: Basic base64(id:secret)} as {id, secret}, or {@code null} when absent or malformed. */
+    protected static String[] basicCredentials(SandboxRequest request) {
+        String basic = request.authorization("Basic");
+        if (basic == null) {
+            return null;
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(basic),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon > 0 ? new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)} : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    protected static boolean isEmail(String value) {
+        return value != null && value.matches("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    }
+}

@@ -1,0 +1,373 @@
+package io.participantsync.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * In-process simulators of the five provider APIs and their token endpoints on one loopback HTTP server: the
+ * embedded default target of the main job, the fixture of the tests and the target of the benchmarks. Paths are
+ * {@code /oneflow/v1}, {@code /zigned/...}, {@code /signinghub/...}, {@code /eviasign/_apis/...},
+ * {@code /zoho/{dc}/...} and {@code /zoho-accounts/{dc}/...}; {@code /_sandbox/*} holds the admin endpoints
+ * (health, reset, knobs, edits, revoke-tokens). State is seeded from {@code classpath:sandbox/seed.json}.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+    /** Default size of the request thread pool. */
+    public static final int DEFAULT_THREADS = 64;
+    /** The seed file on the classpath. */
+    public static final String SEED_RESOURCE = "sandbox/seed.json";
+    /** Provider ids, in the order the sandbox lists them. */
+    public static final List<String> PROVIDERS = List.of("oneflow", "zigned", "signinghub", "eviasign", "zoho");
+
+    private static final Set<String> MASKED_KEYS = Set.of("identification_number", "personal_number", "AccessCode");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final SandboxKnobs knobs = new SandboxKnobs();
+    private final SimulatorContext ctx;
+    private final Map<String, ProviderSimulator> simulators = new LinkedHashMap<>();
+    private final Map<String, ProviderSimulator> byPrefix = new LinkedHashMap<>();
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
+    private final JsonNode seed;
+    private final String url;
+
+    private SandboxServer(int port, int threads) throws IOException {
+        this.seed = loadSeed();
+        // without it the JDK server answers Java clients ~44 ms late (Nagle + delayed ACK)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        this.url = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.ctx = new SimulatorContext(knobs, mapper, () -> url);
+        for (ProviderSimulator sim : List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx),
+                new SigningHubSimulator(ctx), new EviaSignSimulator(ctx), new ZohoSimulator(ctx))) {
+            simulators.put(sim.id(), sim);
+            byPrefix.put(sim.id(), sim);
+            requests.put(sim.id(), new LongAdder());
+            tokenRequests.put(sim.id(), new LongAdder());
+        }
+        byPrefix.put("zoho-accounts", simulators.get("zoho"));
+        seedAll();
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "sandbox-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    /** Starts a sandbox on 127.0.0.1; port 0 picks a free port. */
+    public static SandboxServer start(int port) {
+        return start(port, DEFAULT_THREADS);
+    }
+
+    /** Starts a sandbox on 127.0.0.1 with a request pool of {@code threads} daemon threads. */
+    public static SandboxServer start(int port, int threads) {
+        try {
+            return new SandboxServer(port, threads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the sandbox on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a trailing slash. */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Every sandbox connection's {@code connections.<name>.*} properties (provider, base-url, token-url,
+     * credentials, data-centre, api-version, audit settings) pointing at this server. Connection names:
+     * oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu.
+     */
+    public Map<String, String> connectionProperties() {
+        Map<String, String> props = new TreeMap<>();
+        simulators.values().forEach(s -> s.connectionProperties(props, url));
+        return Collections.unmodifiableMap(props);
+    }
+
+    public SandboxKnobs knobs() {
+        return knobs;
+    }
+
+    /** Successful mutating calls, oldest first. */
+    public List<AppliedEdit> appliedEdits() {
+        return List.copyOf(new ArrayList<>(ctx.edits()));
+    }
+
+    /** Every request seen for the provider, token calls included. */
+    public int requestCount(String provider) {
+        return count(requests, provider);
+    }
+
+    /** Token-endpoint requests seen for the provider. */
+    public int tokenRequestCount(String provider) {
+        return count(tokenRequests, provider);
+    }
+
+    private static int count(Map<String, LongAdder> counters, String provider) {
+        LongAdder adder = counters.get(provider);
+        if (adder == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        return adder.intValue();
+    }
+
+    /** Invalidates every access token issued so far: the next API call with one answers 401. */
+    public void revokeTokens() {
+        ctx.tokens().revokeAll();
+    }
+
+    /** Back to the seeded state: knobs, tokens, edits and counters cleared. */
+    public void reset() {
+        knobs.clear();
+        ctx.tokens().revokeAll();
+        ctx.edits().clear();
+        requests.values().forEach(LongAdder::reset);
+        tokenRequests.values().forEach(LongAdder::reset);
+        seedAll();
+    }
+
+    /**
+     * Current state of one participant, as JSON. Locators:
+     * <ul>
+     * <li>{@code ("oneflow", contract_id, party_id, participant_id)}: the participant as the API returns it</li>
+     * <li>{@code ("zigned", agreement_id, participant_id)}: the participant resource</li>
+     * <li>{@code ("signinghub", package_id, workflow_order)}: the workflow user at that position</li>
+     * <li>{@code ("eviasign", request_id, email)}: the recipient whose current email that is</li>
+     * <li>{@code ("zoho", data_centre, organization, email)}: the counterparty contact with that email</li>
+     * </ul>
+     * Empty when there is no such participant.
+     */
+    public Optional<JsonNode> participant(String provider, String... locator) {
+        ProviderSimulator sim = simulators.get(provider);
+        if (sim == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        return sim.participant(locator);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SandboxServer[" + url + "]";
+    }
+
+    private JsonNode loadSeed() throws IOException {
+        try (InputStream in = SandboxServer.class.getClassLoader().getResourceAsStream(SEED_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("classpath resource " + SEED_RESOURCE + " is missing");
+            }
+            return mapper.readTree(in);
+        }
+    }
+
+    private void seedAll() {
+        simulators.forEach((id, sim) -> sim.seed(seed.path(id).deepCopy()));
+    }
+
+    private void serve(HttpExchange exchange) {
+        try (exchange) {
+            SandboxResponse response;
+            try {
+                SandboxRequest request = SandboxRequest.of(exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                        exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes());
+                response = dispatch(request);
+            } catch (RuntimeException e) {
+                response = SandboxResponse.text(500, "sandbox error: " + e.getClass().getSimpleName());
+            }
+            write(exchange, response);
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
+    }
+
+    private SandboxResponse dispatch(SandboxRequest request) {
+        String first = request.segment(0);
+        if ("_sandbox".equals(first)) {
+            return admin(request);
+        }
+        ProviderSimulator sim = first == null ? null : byPrefix.get(first);
+        if (sim == null) {
+            return SandboxResponse.text(404, "no sandbox provider at this path");
+        }
+        requests.get(sim.id()).increment();
+        pause(knobs.latencyMs());
+        if (sim.isTokenCall(request)) {
+            tokenRequests.get(sim.id()).increment();
+            return guarded(sim, request);
+        }
+        Integer scripted = knobs.pollScripted(sim.id());
+        if (scripted != null) {
+            return fault(sim, scripted);
+        }
+        switch (knobs.drawFault(sim.id())) {
+            case TOO_MANY_REQUESTS:
+                return fault(sim, 429);
+            case UNAVAILABLE:
+                return fault(sim, 503);
+            case SLOW:
+                pause(knobs.slowMs());
+                break;
+            default:
+                break;
+        }
+        return guarded(sim, request);
+    }
+
+    private static SandboxResponse guarded(ProviderSimulator sim, SandboxRequest request) {
+        try {
+            return sim.handle(request);
+        } catch (RuntimeException e) {
+            return sim.error(500, "Internal server error");
+        }
+    }
+
+    private static SandboxResponse fault(ProviderSimulator sim, int status) {
+        SandboxResponse response = sim.error(status, reason(status));
+        return status == 429 ? response.withHeader("Retry-After", "1") : response;
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 429 -> "Too many requests: rate limit exceeded";
+            case 500 -> "Internal server error";
+            case 502 -> "Bad gateway";
+            case 503 -> "Service temporarily unavailable";
+            case 504 -> "Gateway timeout";
+            default -> "Scripted sandbox failure " + status;
+        };
+    }
+
+    private static void pause(long ms) {
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private SandboxResponse admin(SandboxRequest request) {
+        String action = request.segment(1) == null ? "" : request.segment(1);
+        String method = request.method();
+        try {
+            switch (action + " " + method) {
+                case "health GET":
+                    return SandboxResponse.json(200, "{\"status\":\"UP\"}");
+                case "reset POST":
+                    reset();
+                    return SandboxResponse.json(200, "{\"status\":\"reset\"}");
+                case "revoke-tokens POST":
+                    revokeTokens();
+                    return SandboxResponse.json(200, "{\"status\":\"revoked\"}");
+                case "knobs GET":
+                    return SandboxResponse.json(200, mapper.writeValueAsString(knobs.toJson(mapper)));
+                case "knobs POST":
+                    knobs.apply(mapper.readTree(request.body()));
+                    return SandboxResponse.json(200, mapper.writeValueAsString(knobs.toJson(mapper)));
+                case "edits GET":
+                    return SandboxResponse.json(200, mapper.writeValueAsString(editsJson()));
+                case "counts GET":
+                    return SandboxResponse.json(200, mapper.writeValueAsString(countsJson()));
+                default:
+                    return SandboxResponse.text(404, "unknown admin endpoint");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return SandboxResponse.text(400, "bad admin request: " + e.getMessage());
+        }
+    }
+
+    /** The edit log for the admin endpoint; personal numbers and OTP codes are masked, as on every other output. */
+    private ArrayNode editsJson() {
+        ArrayNode list = mapper.createArrayNode();
+        for (AppliedEdit e : ctx.edits()) {
+            ObjectNode node = list.addObject();
+            node.put("provider", e.provider());
+            node.put("account", e.account());
+            node.put("locator", e.locator());
+            node.set("fields", mask(e.fields()));
+            node.put("nanoTime", e.nanoTime());
+            node.put("at", e.at().toString());
+        }
+        return list;
+    }
+
+    private static JsonNode mask(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = (ObjectNode) node.deepCopy();
+            List<String> keys = new ArrayList<>();
+            copy.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                copy.set(k, MASKED_KEYS.contains(k) ? copy.textNode("***") : mask(copy.get(k)));
+            }
+            return copy;
+        }
+        return node;
+    }
+
+    private ObjectNode countsJson() {
+        ObjectNode node = mapper.createObjectNode();
+        for (String id : PROVIDERS) {
+            node.putObject(id).put("requests", requestCount(id)).put("tokenRequests", tokenRequestCount(id));
+        }
+        return node;
+    }
+
+    private void write(HttpExchange exchange, SandboxResponse response) throws IOException {
+        if (response.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        }
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        byte[] body = response.body();
+        boolean head = "HEAD".equals(exchange.getRequestMethod().toUpperCase(Locale.ROOT));
+        exchange.sendResponseHeaders(response.status(), body.length == 0 || head ? -1 : body.length);
+        if (body.length > 0 && !head) {
+            exchange.getResponseBody().write(body);
+        }
+    }
+}
