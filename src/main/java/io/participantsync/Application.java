@@ -22,6 +22,11 @@ public final class Application {
     public GlobalOptions global;
 
     public static void main(String[] args) {
+        // one-shot commands print their own summary on stdout: keep stderr for errors (the log file has the rest)
+        boolean service = java.util.Arrays.asList(args).contains("run");
+        if (System.getProperty("ps.console.level") == null) {
+            System.setProperty("ps.console.level", service ? "INFO" : "ERROR");
+        }
         System.exit(execute(args));
     }
 

@@ -15,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +69,12 @@ public final class SyncCommand implements Callable<Integer> {
         try (Runtime rt = Runtime.load(global.merge(parent.global)); ParticipantSync app = ParticipantSync.start(rt.settings, false)) {
             Path reportPath = report != null ? report : Path.of(rt.settings.get("sync.report-dir", "reports"),
                     "sync-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".report.json");
-            List<String> problems = Collections.synchronizedList(new ArrayList<>());
+            List<DeliveryOutcome> problems = Collections.synchronizedList(new ArrayList<>());
             AtomicLong done = new AtomicLong();
             Consumer<DeliveryOutcome> listener = o -> {
                 done.incrementAndGet();
                 if (o.deadLettered() && problems.size() < SHOWN_PROBLEMS) {
-                    problems.add(o.outcome().label() + "  " + o.message());
+                    problems.add(o);
                 }
             };
             Progress progress = Progress.start(done);
@@ -96,7 +97,8 @@ public final class SyncCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintStream out, BatchReport r, Duration took, List<String> problems, Runtime rt) {
+    private static void print(PrintStream out, BatchReport r, Duration took, List<DeliveryOutcome> problems,
+            Runtime rt) {
         out.printf("participant-sync sync: %d records from %s in %.1f s%s%n", r.received(), r.sourceName(),
                 took.toMillis() / 1000.0, rt.sandbox != null ? " (sandbox " + rt.sandbox.url() + ")" : "");
         out.printf("  %-12s %8s %10s %9s %7s%n", "provider", "updated", "unchanged", "rejected", "failed");
@@ -109,7 +111,10 @@ public final class SyncCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             out.println("Rejected or failed" + (problems.size() >= SHOWN_PROBLEMS ? " (first " + SHOWN_PROBLEMS + ")" : "")
                     + ":");
-            problems.stream().sorted().forEach(p -> out.println("  " + p));
+            problems.stream()
+                    .sorted(Comparator.comparing((DeliveryOutcome o) -> o.update().source().name())
+                            .thenComparingLong(o -> o.update().source().row()))
+                    .forEach(o -> out.println("  " + o.outcome().label() + "  " + o.message()));
         }
         out.println("Report: " + r.reportFile());
         if (!r.allSucceeded()) {

@@ -12,7 +12,8 @@ public record ProviderError(int status, String code, String message) {
         if (status > 0) {
             sb.append("HTTP ").append(status);
         }
-        if (code != null && !code.isBlank()) {
+        // Zigned's code mirrors the status: showing it twice says nothing
+        if (code != null && !code.isBlank() && !code.equals(String.valueOf(status))) {
             sb.append(sb.isEmpty() ? "" : " ").append(code);
         }
         if (message != null && !message.isBlank()) {
