@@ -35,12 +35,12 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
                     .logRetryAttempted(false)
                     .logExhausted(false)
                     .handled(true)
-                    .process(recorder::record)
+                    .process(recorder::recordHandled)
                 .end()
                 .onException(Exception.class)
                     .handled(true)
                     .logExhausted(false)
-                    .process(recorder::record)
+                    .process(recorder::recordHandled)
                 .end();
     }
 

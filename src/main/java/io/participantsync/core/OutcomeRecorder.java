@@ -34,17 +34,25 @@ public final class OutcomeRecorder {
         this.clock = clock;
     }
 
-    /** Records the outcome of the exchange's plan, with the handled exception if there is one. */
+    /** Records the outcome of a record that went through without an error (possibly after retries). */
     public void record(Exchange exchange) {
+        record(exchange, null);
+    }
+
+    /**
+     * Records the outcome of a record whose error the error handler handled (the exception is in
+     * {@link Exchange#EXCEPTION_CAUGHT}). Only this path reads that property: it stays set after a retry succeeded.
+     */
+    public void recordHandled(Exchange exchange) {
+        record(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    private void record(Exchange exchange, Exception failure) {
         if (Boolean.TRUE.equals(exchange.getProperty(Headers.RECORDED, Boolean.class))) {
             return;
         }
         exchange.setProperty(Headers.RECORDED, true);
         Plan plan = exchange.getProperty(Headers.PLAN, Plan.class);
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (failure == null) {
-            failure = exchange.getException();
-        }
         int attempts = exchange.getProperty(Headers.ATTEMPTS, 0, Integer.class);
         Instant started = exchange.getProperty(Headers.STARTED_AT, Instant.class);
         ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
