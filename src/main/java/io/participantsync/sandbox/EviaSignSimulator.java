@@ -75,7 +75,6 @@ final class EviaSignSimulator extends ProviderSimulator {
     @Override
     void seed(JsonNode seed) {
         requests.clear();
-        issuedRefreshTokens.clear();
         for (JsonNode r : seed.path("requests")) {
             SignRequest req = new SignRequest(r.path("id").asText().toLowerCase(Locale.ROOT),
                     r.path("title").asText(""), new ArrayList<>());

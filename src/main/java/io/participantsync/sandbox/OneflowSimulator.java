@@ -331,7 +331,8 @@ final class OneflowSimulator extends ProviderSimulator {
         ObjectNode node = p.participants().get(participantId);
         if (node == null && create) {
             Party party = p;
-            node = p.participants().computeIfAbsent(participantId, id -> newParticipant(id, party.mine(), null));
+            node = p.participants().computeIfAbsent(participantId, id -> newParticipant(id, party.mine(),
+                    object().put("name", "Participant " + id).put("email", "participant" + id + "@example.com")));
         }
         if (node == null) {
             return error(404, 3, "Not Found", "Participant not found.", null);

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * One provider's simulated API and token endpoint: routes its own paths, checks its own credentials and tokens,
@@ -16,6 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * (or per-container) locks, never one lock for everything.
  */
 abstract class ProviderSimulator {
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     protected final SimulatorContext ctx;
     protected final ObjectMapper mapper;
@@ -44,7 +52,7 @@ abstract class ProviderSimulator {
     abstract Optional<JsonNode> participant(String... locator);
 
     /** The sandbox connection properties of this provider's connections. */
-    abstract void connectionProperties(java.util.Map<String, String> into, String serverUrl);
+    abstract void connectionProperties(Map<String, String> into, String serverUrl);
 
     protected final JsonNode parseBody(SandboxRequest request) {
         if (request.body().length == 0) {
@@ -52,7 +60,7 @@ abstract class ProviderSimulator {
         }
         try {
             return mapper.readTree(request.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -91,8 +99,7 @@ abstract class ProviderSimulator {
             return null;
         }
         try {
-            String decoded = new String(java.util.Base64.getDecoder().decode(basic),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(basic), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon > 0 ? new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)} : null;
         } catch (IllegalArgumentException e) {
@@ -101,6 +108,6 @@ abstract class ProviderSimulator {
     }
 
     protected static boolean isEmail(String value) {
-        return value != null && value.matches("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+        return value != null && EMAIL.matcher(value).matches();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.participantsync.provider.Connection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -113,9 +114,22 @@ public final class SandboxServer implements AutoCloseable {
      * oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu.
      */
     public Map<String, String> connectionProperties() {
-        Map<String, String> props = new TreeMap<>();
+        Map<String, String> props = new MaskedProperties();
         simulators.values().forEach(s -> s.connectionProperties(props, url));
         return Collections.unmodifiableMap(props);
+    }
+
+    /** Sorted properties whose {@code toString()} hides the secret values, should anyone log the map. */
+    private static final class MaskedProperties extends TreeMap<String, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String toString() {
+            Map<String, String> shown = new TreeMap<>();
+            forEach((k, v) -> shown.put(k, Connection.SECRET_KEYS.contains(k.substring(k.lastIndexOf('.') + 1))
+                    ? "***" : v));
+            return shown.toString();
+        }
     }
 
     public SandboxKnobs knobs() {
@@ -150,10 +164,12 @@ public final class SandboxServer implements AutoCloseable {
         ctx.tokens().revokeAll();
     }
 
-    /** Back to the seeded state: knobs, tokens, edits and counters cleared. */
+    /**
+     * Back to the seeded state: knobs, edits, counters and Zoho's token-request window cleared. Issued access and
+     * refresh tokens stay valid, so a client that cached one carries on; {@link #revokeTokens()} ends them.
+     */
     public void reset() {
         knobs.clear();
-        ctx.tokens().revokeAll();
         ctx.edits().clear();
         requests.values().forEach(LongAdder::reset);
         tokenRequests.values().forEach(LongAdder::reset);

@@ -61,7 +61,6 @@ final class SigningHubSimulator extends ProviderSimulator {
     @Override
     void seed(JsonNode seed) {
         packages.clear();
-        refreshTokens.clear();
         for (JsonNode p : seed.path("packages")) {
             List<ObjectNode> users = new ArrayList<>();
             for (JsonNode u : p.path("users")) {
