@@ -158,6 +158,21 @@ class BatchesTest {
     }
 
     @Test
+    void givenBatchIdWithPathCharacters_whenOpenRecordClose_thenWorksAndWritesOnlyInsideTheFolders()
+            throws IOException {
+        String id = "../2024/05/06 run#1";
+        batches.open(id, "http", "request", reports.resolve("r.json"), null);
+        batches.record(id, outcome(1, "zigned", Outcome.UPDATED, null, null, null), null);
+
+        BatchReport report = batches.close(id, List.of());
+
+        assertThat(report.batchId()).isEqualTo(id);
+        assertThat(MAPPER.readTree(reports.resolve("r.json").toFile()).get("batch_id").asText()).isEqualTo(id);
+        assertThat(list(tmp)).containsExactlyInAnyOrder(tmp.resolve("work"), reports);
+        assertThat(list(tmp.resolve("work"))).isEmpty();
+    }
+
+    @Test
     void givenUnknownBatch_whenRecordOrClose_thenIllegalState() {
         DeliveryOutcome o = outcome(1, "zigned", Outcome.UPDATED, null, null, null);
 
