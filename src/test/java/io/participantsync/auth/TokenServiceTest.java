@@ -14,6 +14,7 @@ import io.participantsync.provider.eviasign.EviaSignAdapter;
 import io.participantsync.provider.zoho.ZohoAdapter;
 import io.participantsync.support.FakeHttpTransport;
 import io.participantsync.support.MutableClock;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,7 +251,7 @@ class TokenServiceTest {
                 CLIENT_SECRET, "refresh-token", REFRESH_TOKEN, "token-url", "http://auth.test/oauth/v2/token"));
         AuthMethod auth = new ZohoAdapter(Map.of()).authMethod(zoho);
         http.on("POST", "http://auth.test/oauth/v2/token", call -> {
-            throw new java.io.IOException("I/O error on POST request for \"" + call.url() + "\": reset");
+            throw new IOException("I/O error on POST request for \"" + call.url() + "\": reset");
         });
 
         DeliveryException e = catchThrowableOfType(() -> tokens.headers(zoho, auth), DeliveryException.class);

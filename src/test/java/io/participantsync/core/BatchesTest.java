@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -136,8 +137,7 @@ class BatchesTest {
 
         assertThat(list(reports)).containsExactly(reportFile);
         assertThat(list(tmp.resolve("work"))).isEmpty();
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(reportFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reportFile))).isEqualTo("rw-------");
         assertThat(MAPPER.readTree(reportFile.toFile()).get("rows")).hasSize(3);
         assertThat(batches.isOpen("b2")).isFalse();
     }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -261,7 +262,7 @@ class ProviderCallerTest {
     }
 
     private Plan.Deliver zignedPlan(Map<String, String> changes) {
-        Map<String, String> fields = new java.util.LinkedHashMap<>(changes);
+        Map<String, String> fields = new LinkedHashMap<>(changes);
         fields.put("agreement_id", AGREEMENT);
         fields.put("participant_id", PARTICIPANT);
         return plan(update("zigned", fields), zigned);

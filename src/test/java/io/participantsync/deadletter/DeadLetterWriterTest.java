@@ -22,11 +22,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +52,7 @@ class DeadLetterWriterTest {
     private Path dir;
     private DeadLetterWriter writer;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void setUp() {
         dir = tmp.resolve("dead-letter");
         writer = new DeadLetterWriter(dir, new MutableClock(NOW));
@@ -73,7 +75,8 @@ class DeadLetterWriterTest {
                 {
                   "outcome": "rejected",
                   "error_category": "provider",
-                  "error_message": "people.csv row 3: zigned answered HTTP 400 invalid_personal_number: personal number *** is invalid",
+                  "error_message": "people.csv row 3: zigned answered HTTP 400 invalid_personal_number: \
+                personal number *** is invalid",
                   "provider": "zigned",
                   "connection": "zigned-se",
                   "http_status": 400,
@@ -236,7 +239,7 @@ class DeadLetterWriterTest {
         String provider = null;
         String connection = null;
         for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i).strip().toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s-]+", "_");
+            String name = header.get(i).strip().toLowerCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
             String value = i < values.size() ? values.get(i) : "";
             if (name.equals("provider")) {
                 provider = value;
