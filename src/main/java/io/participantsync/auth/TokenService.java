@@ -9,13 +9,17 @@ import io.participantsync.model.ProviderError;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -33,6 +37,10 @@ public final class TokenService {
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
     /** Used when a token answer has no expires_in: short, so a wrong guess costs little. */
     private static final Duration UNKNOWN_LIFETIME = Duration.ofMinutes(5);
+    /** Token request fields whose values are not secrets (the rest is masked in messages). */
+    private static final Set<String> NON_SECRET_FIELDS = Set.of("grant_type", "client_id", "username", "scope");
+    /** Shorter values are not masked: they would mask ordinary words and cannot be real credentials. */
+    private static final int MIN_SECRET_LENGTH = 4;
 
     private final HttpTransport http;
     private final Clock clock;
@@ -111,8 +119,8 @@ public final class TokenService {
             request = oauth.tokenRequest().apply(s.refreshToken);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // e.g. only an access token is configured and the provider refused it
-            throw DeliveryException.permanent(new ProviderError(0, "token_unavailable", e.getMessage()),
-                    "authentication");
+            throw DeliveryException.permanent(new ProviderError(0, "token_unavailable",
+                    scrub(e.getMessage(), secrets(connection, oauth, s, null))), "authentication");
         }
         Map<String, String> headers = new LinkedHashMap<>(request.headers());
         String body = null;
@@ -127,9 +135,11 @@ public final class TokenService {
         try {
             response = http.send("POST", request.url(), headers, body);
         } catch (IOException e) {
+            // a transport error may quote the URL, and Zoho's token URL carries the credentials in its query
             throw DeliveryException.transientFailure(
                     new ProviderError(0, "token_endpoint_unreachable",
-                            "token request for connection " + connection.name() + " failed: " + e.getMessage()),
+                            "token request for connection " + connection.name() + " failed: "
+                                    + scrub(e.getMessage(), secrets(connection, oauth, s, request))),
                     -1);
         }
         int status = response.status();
@@ -150,11 +160,70 @@ public final class TokenService {
         }
         String code = node == null ? null : text(node, "error");
         String message = node == null ? null : text(node, "error_description");
+        // the provider's description may echo what it was sent (an expired refresh token, the client secret)
         ProviderError error = new ProviderError(status, code == null ? "token_request_failed" : code,
                 "token request for connection " + connection.name() + " refused"
-                        + (message == null ? "" : ": " + message));
+                        + (message == null ? "" : ": " + scrub(message, secrets(connection, oauth, s, request))));
         boolean transientError = status == 408 || status == 429 || status >= 500;
         throw new DeliveryException(error, transientError, -1, transientError ? "transient" : "authentication");
+    }
+
+    /**
+     * Every credential a message about this token request could quote: the connection's secret settings, the current
+     * refresh and access tokens, the static token, the request's secret form and query values and its Authorization
+     * header; each also URL-encoded, as it travels.
+     */
+    private static Set<String> secrets(Connection connection, AuthMethod.OAuth oauth, State s,
+            AuthMethod.TokenRequest request) {
+        Set<String> raw = new HashSet<>();
+        Connection.SECRET_KEYS.forEach(k -> raw.add(connection.get(k)));
+        raw.add(s.refreshToken);
+        raw.add(s.accessToken);
+        raw.add(oauth.staticToken());
+        if (request != null) {
+            request.form().forEach((k, v) -> {
+                if (!NON_SECRET_FIELDS.contains(k)) {
+                    raw.add(v);
+                }
+            });
+            request.headers().forEach((k, v) -> {
+                if (k.equalsIgnoreCase("Authorization") && v != null) {
+                    raw.add(v);
+                    raw.add(v.substring(v.indexOf(' ') + 1));
+                }
+            });
+            int q = request.url() == null ? -1 : request.url().indexOf('?');
+            if (q >= 0) {
+                for (String pair : request.url().substring(q + 1).split("&")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0 && !NON_SECRET_FIELDS.contains(pair.substring(0, eq))) {
+                        raw.add(pair.substring(eq + 1));
+                        raw.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        Set<String> all = new HashSet<>();
+        for (String v : raw) {
+            if (v != null && v.length() >= MIN_SECRET_LENGTH) {
+                all.add(v);
+                all.add(enc(v));
+                all.add(enc(v).replace("+", "%20"));
+            }
+        }
+        return all;
+    }
+
+    /** {@code text} with every secret replaced by a mask, longest first so no part of a longer one survives. */
+    static String scrub(String text, Set<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String secret : secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+            out = out.replace(secret, "***");
+        }
+        return out;
     }
 
     private JsonNode parse(String body) {

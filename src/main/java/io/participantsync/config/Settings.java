@@ -165,7 +165,8 @@ public final class Settings {
         }
         for (String k : env.keySet()) {
             Matcher m = ENV_CONNECTION.matcher(k);
-            if (m.matches()) {
+            // a blank variable declares nothing, as a blank key in a file does ("VAR=${UNSET}" arrives blank)
+            if (m.matches() && !env.get(k).isBlank()) {
                 names.add(m.group(1).toLowerCase(Locale.ROOT).replace('_', '-'));
             }
         }

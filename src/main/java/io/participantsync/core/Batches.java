@@ -54,7 +54,9 @@ public final class Batches {
             Consumer<DeliveryOutcome> listener) {
         try {
             SecureFiles.directories(workDir);
-            Path rows = Files.createTempFile(workDir, "batch-" + batchId + "-", ".rows.jsonl");
+            // the id may come from a caller: only safe characters go into the file name
+            String safeId = batchId.replaceAll("[^A-Za-z0-9._-]", "_");
+            Path rows = Files.createTempFile(workDir, "batch-" + safeId + "-", ".rows.jsonl");
             open.put(batchId, new Batch(batchId, sourceKind, sourceName, reportFile, rows, clock.instant(),
                     listener == null ? o -> { } : listener));
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -36,6 +37,8 @@ import org.apache.commons.csv.CSVPrinter;
 public final class DeadLetterWriter {
 
     private static final List<String> ERROR_COLUMNS = List.of("error_category", "error_message");
+    /** How the CSV reader turns a header into a field name: runs of spaces and hyphens become '_'. */
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
 
     private final Path dir;
     private final Clock clock;
@@ -62,7 +65,8 @@ public final class DeadLetterWriter {
             ObjectNode root = json.createObjectNode();
             root.put("outcome", outcome.outcome().label());
             root.put("error_category", outcome.category());
-            root.put("error_message", outcome.message());
+            // messages are built by several callers; masking here is the last line of defence
+            root.put("error_message", Redaction.redact(outcome.message(), u));
             root.put("provider", u.provider());
             root.put("connection", outcome.connection());
             if (outcome.error() != null && outcome.error().status() > 0) {
@@ -91,7 +95,8 @@ public final class DeadLetterWriter {
             if (!src.header().isEmpty()) {
                 ObjectNode original = root.putObject("original_row");
                 for (int i = 0; i < src.header().size(); i++) {
-                    original.put(src.header().get(i), i < src.values().size() ? mask(src.values().get(i), u) : null);
+                    original.put(src.header().get(i),
+                            i < src.values().size() ? mask(src.values().get(i), src.header().get(i), u) : null);
                 }
             }
             SecureFiles.writeAtomically(file, out -> json.writeValue(out, root));
@@ -134,10 +139,18 @@ public final class DeadLetterWriter {
         csv.append(src, u, outcome);
     }
 
-    /** A sensitive cell is blanked: a blank cell means "leave unchanged" when the file is dropped back. */
-    private static String mask(String cell, ParticipantUpdate u) {
+    /**
+     * A sensitive cell is blanked: a blank cell means "leave unchanged" when the file is dropped back. A cell is
+     * sensitive when it holds one of the record's sensitive values (whatever its column is called), or when its column
+     * is a sensitive field: a duplicated column's second value never reaches the record, so only its name tells.
+     */
+    private static String mask(String cell, String column, ParticipantUpdate u) {
         if (cell == null || cell.isBlank()) {
             return cell;
+        }
+        if (column != null && CanonicalFields.isSensitive(SEPARATORS.matcher(
+                column.replace('\u00A0', ' ').strip().toLowerCase(Locale.ROOT)).replaceAll("_"))) {
+            return "";
         }
         for (String f : CanonicalFields.SENSITIVE) {
             if (cell.trim().equals(u.get(f))) {
@@ -185,18 +198,18 @@ public final class DeadLetterWriter {
         synchronized void append(Source src, ParticipantUpdate u, DeliveryOutcome outcome) throws IOException {
             List<String> row = new ArrayList<>();
             for (int i : keep) {
-                row.add(i < src.values().size() ? mask(src.values().get(i), u) : "");
+                row.add(i < src.values().size() ? mask(src.values().get(i), src.header().get(i), u) : "");
             }
-            String message = outcome.message();
+            String message = outcome.message() == null ? "" : outcome.message();
             if (src.values().size() > src.header().size()) {
                 // cells beyond the header would shift the error columns: keep them in the message instead
                 message += " (extra cells: "
                         + String.join(" | ", src.values().subList(src.header().size(), src.values().size())
-                                .stream().map(v -> mask(v, u)).toList())
+                                .stream().map(v -> mask(v, null, u)).toList())
                         + ")";
             }
             row.add(outcome.category());
-            row.add(message);
+            row.add(Redaction.redact(message, u));
             printer.printRecord(row);
             printer.flush();
         }

@@ -1,0 +1,289 @@
+package io.participantsync.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.DeliveryOutcome;
+import io.participantsync.model.Outcome;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Problem;
+import io.participantsync.model.ProviderError;
+import io.participantsync.model.Source;
+import io.participantsync.support.MutableClock;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verifies the dead-letter JSON files and rejected CSVs: layout, fields, permissions and masking of secrets. */
+class DeadLetterWriterTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2024-05-06T23:59:00Z");
+    private static final Instant RECEIVED = Instant.parse("2024-05-06T23:58:00Z");
+    private static final String PN = "198001011234";
+    private static final String OTHER_PN = "197002025678";
+    private static final String OTP = "OTP-4711";
+    private static final String AGREEMENT = "c4zatmug6d5jtfyl1b5example";
+    private static final String PARTICIPANT = "clp0q2x9k0000abcd1234efgh";
+    private static final List<String> HEADER = List.of("Provider", "connection", "agreement_id", "participant_id",
+            "name", "Identification Number", "otp_access_code");
+
+    @TempDir
+    Path tmp;
+
+    private Path dir;
+    private DeadLetterWriter writer;
+
+    @BeforeEach
+    void setUp() {
+        dir = tmp.resolve("dead-letter");
+        writer = new DeadLetterWriter(dir, new MutableClock(NOW));
+    }
+
+    @Test
+    void givenRejectedCsvRecord_whenWrite_thenOneOwnerOnlyJsonFileWithTheDocumentedFields() throws IOException {
+        DeliveryOutcome outcome = rejected(csvRecord("people.csv", 3, HEADER,
+                List.of("zigned", "zigned-se", AGREEMENT, PARTICIPANT, "Anna", " " + PN + " ", OTP)));
+
+        Path file = writer.write(outcome, "batch-1");
+
+        Path day = dir.resolve("2024-05-06");
+        assertThat(file.getParent()).isEqualTo(day);
+        assertThat(file.getFileName().toString()).matches("csv-people\\.csv-row3-[0-9a-f]{8}\\.json");
+        assertThat(jsonFiles(day)).containsExactly(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(day))).isEqualTo("rwx------");
+        ObjectNode expected = (ObjectNode) MAPPER.readTree("""
+                {
+                  "outcome": "rejected",
+                  "error_category": "provider",
+                  "error_message": "people.csv row 3: zigned answered HTTP 400 invalid_personal_number: \
+                personal number *** is invalid",
+                  "provider": "zigned",
+                  "connection": "zigned-se",
+                  "http_status": 400,
+                  "provider_code": "invalid_personal_number",
+                  "provider_message": "personal number *** is invalid",
+                  "attempts": 1,
+                  "started_at": "2024-05-06T23:58:30Z",
+                  "finished_at": "2024-05-06T23:59:00Z",
+                  "batch_id": "batch-1",
+                  "source": {"kind": "csv", "name": "people.csv", "row": 3, "received_at": "2024-05-06T23:58:00Z",
+                             "correlation_id": "people.csv#3"},
+                  "record": {"provider": "zigned", "connection": "zigned-se", "agreement_id": "%s",
+                             "participant_id": "%s", "name": "Anna", "identification_number": "***",
+                             "otp_access_code": "***"},
+                  "original_row": {"Provider": "zigned", "connection": "zigned-se", "agreement_id": "%s",
+                                   "participant_id": "%s", "name": "Anna", "Identification Number": "",
+                                   "otp_access_code": ""}
+                }
+                """.formatted(AGREEMENT, PARTICIPANT, AGREEMENT, PARTICIPANT));
+        assertThat(MAPPER.readTree(file.toFile())).isEqualTo(expected);
+    }
+
+    @Test
+    void givenHttpRecordFailedWithoutStatus_whenWrite_thenNoHttpStatusNoRowNoOriginalRowAndNoCsv()
+            throws IOException {
+        ParticipantUpdate update = new ParticipantUpdate("zigned", null, Map.of("agreement_id", AGREEMENT,
+                "participant_id", PARTICIPANT, "name", "Anna"), new Source("http", "req-42", 0, RECEIVED, "req-42",
+                null, null), List.of());
+        DeliveryOutcome outcome = new DeliveryOutcome(update, "zigned", Outcome.FAILED, "transient",
+                "gave up after 4 attempts: Read timed out", new ProviderError(0, "io_error", "Read timed out"), 4,
+                RECEIVED, NOW);
+
+        Path file = writer.write(outcome, "batch-2");
+
+        JsonNode json = MAPPER.readTree(file.toFile());
+        assertThat(file.getFileName().toString()).matches("http-req-42-[0-9a-f]{8}\\.json");
+        assertThat(json.get("outcome").asText()).isEqualTo("failed");
+        assertThat(json.has("http_status")).isFalse();
+        assertThat(json.get("provider_code").asText()).isEqualTo("io_error");
+        assertThat(json.get("attempts").asInt()).isEqualTo(4);
+        assertThat(json.get("source").has("row")).isFalse();
+        assertThat(json.has("original_row")).isFalse();
+        assertThat(writer.closeBatch("batch-2")).isEmpty();
+        try (Stream<Path> all = Files.list(file.getParent())) {
+            assertThat(all.toList()).containsExactly(file);
+        }
+    }
+
+    @Test
+    void givenCsvRecords_whenCloseBatch_thenRejectedCsvAppearsOnlyThenWithOriginalColumnsAndErrors()
+            throws IOException {
+        writer.write(rejected(csvRecord("people.csv", 2, HEADER,
+                List.of("zigned", "zigned-se", AGREEMENT, PARTICIPANT, "Anna", PN, OTP))), "batch-1");
+        writer.write(rejected(csvRecord("people.csv", 5, HEADER,
+                List.of("zigned", "", AGREEMENT, PARTICIPANT, "Bo, \"Junior\"", "", ""))), "batch-1");
+        writer.write(rejected(csvRecord("other.csv", 1, HEADER,
+                List.of("zigned", "", AGREEMENT, PARTICIPANT, "Cecilia", "", ""))), "batch-2");
+        Path day = dir.resolve("2024-05-06");
+        assertThat(rejectedCsvFiles(day)).isEmpty();
+
+        List<Path> done = writer.closeBatch("batch-1");
+
+        Path csv = day.resolve("people.rejected.csv");
+        assertThat(done).containsExactly(csv);
+        assertThat(rejectedCsvFiles(day)).containsExactly(csv);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(csv))).isEqualTo("rw-------");
+        List<List<String>> rows = readCsv(csv);
+        List<String> header = new ArrayList<>(HEADER);
+        header.addAll(List.of("error_category", "error_message"));
+        String message = "people.csv row %d: zigned answered HTTP 400 invalid_personal_number: personal number"
+                + " *** is invalid";
+        assertThat(rows).containsExactly(header,
+                List.of("zigned", "zigned-se", AGREEMENT, PARTICIPANT, "Anna", "", "", "provider",
+                        message.formatted(2)),
+                List.of("zigned", "", AGREEMENT, PARTICIPANT, "Bo, \"Junior\"", "", "", "provider",
+                        message.formatted(5)));
+        assertThat(writer.closeBatch("batch-2")).containsExactly(day.resolve("other.rejected.csv"));
+        assertNoSecretIn(dir, PN, OTP);
+        try (Stream<Path> all = Files.list(day)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void givenRedroppedFileWithErrorColumns_whenRejectedAgain_thenErrorColumnsReplacedNotDoubled()
+            throws IOException {
+        List<String> header = List.of("provider", "agreement_id", "participant_id", "name", "Error_Category",
+                "error_message");
+        writer.write(rejected(csvRecord("people.rejected.csv", 1, header,
+                List.of("zigned", AGREEMENT, PARTICIPANT, "Anna", "validation", "old reason"))), "batch-3");
+
+        Path csv = writer.closeBatch("batch-3").get(0);
+
+        assertThat(csv.getFileName().toString()).isEqualTo("people.rejected.rejected.csv");
+        assertThat(readCsv(csv)).containsExactly(
+                List.of("provider", "agreement_id", "participant_id", "name", "error_category", "error_message"),
+                List.of("zigned", AGREEMENT, PARTICIPANT, "Anna", "provider",
+                        "people.rejected.csv row 1: zigned answered HTTP 400 invalid_personal_number:"
+                                + " personal number *** is invalid"));
+    }
+
+    @Test
+    void givenExistingRejectedCsvOfTheDay_whenAnotherBatchCloses_thenANewNumberedFileIsWritten()
+            throws IOException {
+        List<String> values = List.of("zigned", "", AGREEMENT, PARTICIPANT, "Anna", "", "");
+        writer.write(rejected(csvRecord("people.csv", 1, HEADER, values)), "first");
+        writer.closeBatch("first");
+        writer.write(rejected(csvRecord("people.csv", 1, HEADER, values)), "second");
+
+        assertThat(writer.closeBatch("second")).containsExactly(dir.resolve("2024-05-06/people-2.rejected.csv"));
+        assertThat(rejectedCsvFiles(dir.resolve("2024-05-06"))).hasSize(2);
+    }
+
+    @Test
+    void givenSensitiveValuesInMessagesAndDuplicateColumns_whenWrite_thenNoSecretInAnyFile() throws IOException {
+        // a duplicated column keeps only its first value in the record; the second is still in the row
+        List<String> header = List.of("provider", "agreement_id", "participant_id", "identification_number",
+                "Identification-Number", "otp_access_code", "otp_access_code");
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("agreement_id", AGREEMENT);
+        fields.put("participant_id", PARTICIPANT);
+        fields.put("identification_number", PN);
+        fields.put("otp_access_code", OTP);
+        ParticipantUpdate update = new ParticipantUpdate("zigned", null, fields, new Source("csv", "dup.csv", 1,
+                RECEIVED, "dup.csv#1", header, List.of("zigned", AGREEMENT, PARTICIPANT, PN, OTHER_PN, OTP,
+                        "OTP-9999", "extra " + PN)),
+                List.of(Problem.of("identification_number", "column appears more than once in the header")));
+        // a validation message is written as it is: the writer must still not let the values through
+        DeliveryOutcome outcome = new DeliveryOutcome(update, null, Outcome.REJECTED, "validation",
+                "dup.csv row 1: identification_number " + PN + " and otp " + OTP + " rejected", null, 0, RECEIVED,
+                NOW);
+
+        Path json = writer.write(outcome, "batch-4");
+        Path csv = writer.closeBatch("batch-4").get(0);
+
+        assertNoSecretIn(dir, PN, OTHER_PN, OTP, "OTP-9999");
+        assertThat(MAPPER.readTree(json.toFile()).get("original_row")).isEqualTo(MAPPER.readTree("""
+                {"provider": "zigned", "agreement_id": "%s", "participant_id": "%s", "identification_number": "",
+                 "Identification-Number": "", "otp_access_code": ""}
+                """.formatted(AGREEMENT, PARTICIPANT)));
+        List<List<String>> rows = readCsv(csv);
+        assertThat(rows.get(1).subList(0, 7)).containsExactly("zigned", AGREEMENT, PARTICIPANT, "", "", "", "");
+        assertThat(rows.get(1).get(7)).isEqualTo("validation");
+        assertThat(rows.get(1).get(8)).startsWith("dup.csv row 1: identification_number *** and otp *** rejected");
+    }
+
+    private static DeliveryOutcome rejected(ParticipantUpdate update) {
+        String where = update.source().describe();
+        return new DeliveryOutcome(update, "zigned-se", Outcome.REJECTED, "provider",
+                where + ": zigned answered HTTP 400 invalid_personal_number: personal number *** is invalid",
+                // the provider quotes the number it was sent
+                new ProviderError(400, "invalid_personal_number", "personal number "
+                        + update.get("identification_number") + " is invalid"), 1,
+                Instant.parse("2024-05-06T23:58:30Z"), NOW);
+    }
+
+    /** A record as the CSV reader makes it: canonical fields from the cells, the raw header and cells kept. */
+    static ParticipantUpdate csvRecord(String file, long row, List<String> header, List<String> values) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String provider = null;
+        String connection = null;
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).strip().toLowerCase(Locale.ROOT).replaceAll("[\\s-]+", "_");
+            String value = i < values.size() ? values.get(i) : "";
+            if (name.equals("provider")) {
+                provider = value;
+            } else if (name.equals("connection")) {
+                connection = value;
+            } else if (!name.startsWith("error_")) {
+                fields.put(name, value);
+            }
+        }
+        return new ParticipantUpdate(provider, connection, fields, new Source("csv", file, row, RECEIVED,
+                file + "#" + row, header, values), List.of());
+    }
+
+    static List<List<String>> readCsv(Path csv) throws IOException {
+        try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+                CSVParser parser = CSVParser.builder().setReader(r).setFormat(CSVFormat.DEFAULT).get()) {
+            return parser.getRecords().stream().map(CSVRecord::toList).toList();
+        }
+    }
+
+    /** Searches the bytes of every file under {@code root}. */
+    static void assertNoSecretIn(Path root, String... secrets) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path f : files) {
+            String content = new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
+            for (String secret : secrets) {
+                assertThat(content).as("content of %s", f).doesNotContain(secret);
+            }
+        }
+    }
+
+    private static List<Path> jsonFiles(Path day) throws IOException {
+        try (Stream<Path> s = Files.list(day)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+        }
+    }
+
+    private static List<Path> rejectedCsvFiles(Path day) throws IOException {
+        try (Stream<Path> s = Files.list(day)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".rejected.csv")).sorted().toList();
+        }
+    }
+}
