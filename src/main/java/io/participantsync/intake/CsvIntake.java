@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
@@ -23,10 +25,14 @@ public final class CsvIntake {
 
     /** Header the edge sets: where the file will be archived, relative to the inbox (or absolute). */
     public static final String ARCHIVE_NAME = "PsArchiveName";
+    /** Optional headers an edge sets for its own folder: delimiter and header mapping (see CsvOptions.parse). */
+    public static final String DELIMITER = "PsCsvDelimiter";
+    public static final String FIELD_MAPPING = "PsCsvFieldMapping";
     static final String CONTENT_SHA256 = "PsContentSha256";
 
     private final CsvRecordReader reader;
     private final IdempotentRepository processedFiles;
+    private final Map<String, CsvRecordReader> perFolder = new ConcurrentHashMap<>();
 
     public CsvIntake(CsvRecordReader reader, IdempotentRepository processedFiles) {
         this.reader = reader;
@@ -51,10 +57,22 @@ public final class CsvIntake {
                     + ") was processed before"));
         }
         try {
-            return reader.open(file);
+            return readerFor(exchange).open(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
+    }
+
+    /** The folder's own reader when its edge sets a delimiter or a field mapping, else the configured default. */
+    private CsvRecordReader readerFor(Exchange exchange) {
+        String delimiter = exchange.getIn().getHeader(DELIMITER, String.class);
+        String mapping = exchange.getIn().getHeader(FIELD_MAPPING, String.class);
+        if ((delimiter == null || delimiter.isBlank()) && (mapping == null || mapping.isBlank())) {
+            return reader;
+        }
+        String route = exchange.getFromRouteId() == null ? "csv" : exchange.getFromRouteId();
+        return perFolder.computeIfAbsent(delimiter + "\u0000" + mapping, k -> new CsvRecordReader(
+                CsvOptions.parse(delimiter, mapping, route)));
     }
 
     /** Called by the edge after the batch completed: this content is not processed again. */

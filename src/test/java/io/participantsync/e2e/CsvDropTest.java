@@ -41,7 +41,8 @@ class CsvDropTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("ps-drop");
         inbox = Files.createDirectories(dir.resolve("inbox"));
-        app = TestApp.start(dir, true, Map.of());
+        app = TestApp.start(dir, true, Map.of("csv.field-mapping",
+                "Kontrakt=contract_id, Part=party_id, Deltagare=participant_id, Fullständigt namn=name"));
     }
 
     @AfterAll
@@ -154,6 +155,19 @@ class CsvDropTest {
         JsonNode participant = app.sandbox.participant("oneflow", "100101", "200101", "300101").orElseThrow();
         assertThat(participant.path("name").asText()).isEqualTo("Åsa \"Åse\" Öberg");
         assertThat(participant.path("title").asText()).isEqualTo("Head; Legal\r\nNordics");
+    }
+
+    @Test
+    void givenOwnHeadersAndFolderFieldMapping_whenDropped_thenMappedToCanonicalFields() throws Exception {
+        Path file = dir.resolve("swedish.csv");
+        Files.writeString(file, "provider,Kontrakt,Part,Deltagare,Fullständigt namn\noneflow,100102,200201,300202,"
+                + "Lars Nilsson-Ek\n", StandardCharsets.UTF_8);
+
+        JsonNode report = drop(file, "swedish.csv");
+
+        assertThat(report.path("counts").path("updated").asInt()).isEqualTo(1);
+        assertThat(app.sandbox.participant("oneflow", "100102", "200201", "300202").orElseThrow().path("name")
+                .asText()).isEqualTo("Lars Nilsson-Ek");
     }
 
     @Test
