@@ -18,6 +18,8 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.provider.ProviderRegistry;
+import io.participantsync.state.BatchHistory;
+import io.participantsync.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -49,8 +51,9 @@ public final class ParticipantSync implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final TokenService tokens;
     private final CsvRecordReader csvReader;
+    private final StateStore stateStore;
 
-    private ParticipantSync(Settings settings, boolean withEdges) {
+    private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
         this.providers = providers(settings);
         this.connections = Connections.load(settings, providers);
@@ -64,6 +67,10 @@ public final class ParticipantSync implements AutoCloseable {
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
         this.batches = new Batches(clock, deadLetters, dataDir.resolve("batches"));
         this.dispatcher = new Dispatcher(providers, connections);
+        this.stateStore = withState ? StateStore.open(settings, clock) : null;
+        if (stateStore != null) {
+            batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
+        }
         this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
                 settings.get("csv.field-mapping"), "csv"));
 
@@ -83,11 +90,21 @@ public final class ParticipantSync implements AutoCloseable {
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
                 batches, pool, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+        if (stateStore != null) {
+            main.bind("stateStore", stateStore);
+        }
     }
 
-    /** Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. */
+    /**
+     * Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. The service
+     * ({@code withEdges}) loads the YAML edges and opens the state store; one-shot commands need neither.
+     */
     public static ParticipantSync start(Settings settings, boolean withEdges) {
-        ParticipantSync app = new ParticipantSync(settings, withEdges);
+        return start(settings, withEdges, withEdges);
+    }
+
+    public static ParticipantSync start(Settings settings, boolean withEdges, boolean withState) {
+        ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
         } catch (Exception e) {
@@ -143,12 +160,20 @@ public final class ParticipantSync implements AutoCloseable {
         return settings;
     }
 
+    /** The state store, or {@code null} when this process was started without one. */
+    public StateStore stateStore() {
+        return stateStore;
+    }
+
     @Override
     public void close() {
         try {
             main.stop();
         } catch (Exception e) {
             // shutting down anyway
+        }
+        if (stateStore != null) {
+            stateStore.close();
         }
     }
 

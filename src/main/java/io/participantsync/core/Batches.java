@@ -42,11 +42,16 @@ public final class Batches {
     private final Path workDir;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Batch> open = new ConcurrentHashMap<>();
+    private final List<BatchListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Batches(Clock clock, DeadLetterWriter deadLetters, Path workDir) {
         this.clock = clock;
         this.deadLetters = deadLetters;
         this.workDir = workDir;
+    }
+
+    public void addListener(BatchListener listener) {
+        listeners.add(listener);
     }
 
     /** Opens a batch; {@code reportFile} may be null (no report file is written). */
@@ -59,6 +64,7 @@ public final class Batches {
             Path rows = Files.createTempFile(workDir, "batch-" + safeId + "-", ".rows.jsonl");
             open.put(batchId, new Batch(batchId, sourceKind, sourceName, reportFile, rows, clock.instant(),
                     listener == null ? o -> { } : listener));
+            listeners.forEach(l -> l.opened(batchId, sourceKind, sourceName));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open batch " + batchId, e);
         }
@@ -90,6 +96,7 @@ public final class Batches {
             if (b.reportFile != null) {
                 writeReport(report, b.rowsFile);
             }
+            listeners.forEach(l -> l.closed(report));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report of batch " + batchId, e);

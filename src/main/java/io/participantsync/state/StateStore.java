@@ -1,0 +1,279 @@
+package io.participantsync.state;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.participantsync.config.ConfigurationException;
+import io.participantsync.config.Settings;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The JDBC state store: batch history (reports of HTTP batches and sync-job runs), HTTP idempotency keys, the
+ * change-detection hashes of scheduled sync jobs, and job locks. Embedded H2 in a file under {@code data.dir} by
+ * default; PostgreSQL (or another JDBC database) via {@code state.jdbc-url}. The schema is created and migrated by
+ * Flyway at startup ({@code db/migration}).
+ */
+public final class StateStore implements AutoCloseable {
+
+    /** SQLState of a unique-key violation, the same in H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final HikariDataSource dataSource;
+    private final Clock clock;
+
+    private StateStore(HikariDataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Opens (and migrates) the store configured by {@code state.*}. */
+    public static StateStore open(Settings settings, Clock clock) {
+        String url = settings.get("state.jdbc-url");
+        if (url == null) {
+            Path dir = Path.of(settings.get("data.dir", "data")).toAbsolutePath().resolve("state");
+            // AUTO_SERVER lets a second local process (e.g. `sync-job` beside `run`) open the same file
+            url = "jdbc:h2:file:" + dir.resolve("participant-sync") + ";AUTO_SERVER=TRUE";
+        }
+        return open(url, settings.get("state.jdbc-user"), settings.get("state.jdbc-password"),
+                settings.getInt("state.pool-size", 8), clock);
+    }
+
+    public static StateStore open(String jdbcUrl, String user, String password, int poolSize, Clock clock) {
+        if (!jdbcUrl.startsWith("jdbc:")) {
+            throw new ConfigurationException("state.jdbc-url must be a JDBC URL (jdbc:...), was '" + jdbcUrl + "'");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("state-store");
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("state.jdbc-url: cannot connect to the state store: " + e.getMessage());
+        }
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException("cannot migrate the state store: " + e.getMessage(), e);
+        }
+        return new StateStore(ds, clock);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Whether the database answers (readiness). */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    // ---- batches -------------------------------------------------------------------------------------------
+
+    /** Inserts a running batch. */
+    public void batchStarted(String batchId, String sourceKind, String sourceName, String jobName) {
+        update("INSERT INTO batch (batch_id, source_kind, source_name, job_name, status, started_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", batchId, sourceKind, sourceName, jobName, StoredBatch.RUNNING,
+                ts(clock.instant()));
+    }
+
+    /** Marks a batch completed with its counts and full report. */
+    public void batchCompleted(String batchId, Instant finishedAt, long received, long updated, long unchanged,
+            long rejected, long failed, String reportJson) {
+        update("UPDATE batch SET status = ?, finished_at = ?, received = ?, updated = ?, unchanged = ?, "
+                + "rejected = ?, failed = ?, report_json = ? WHERE batch_id = ?", StoredBatch.COMPLETED,
+                ts(finishedAt), received, updated, unchanged, rejected, failed, reportJson, batchId);
+    }
+
+    public Optional<StoredBatch> findBatch(String batchId) {
+        List<StoredBatch> found = queryBatches("SELECT * FROM batch WHERE batch_id = ?", batchId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The newest runs of a sync job first. */
+    public List<StoredBatch> jobRuns(String jobName, int limit) {
+        return queryBatches("SELECT * FROM batch WHERE job_name = ? ORDER BY started_at DESC, batch_id "
+                + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", jobName);
+    }
+
+    // ---- idempotency keys ----------------------------------------------------------------------------------
+
+    /**
+     * Claims {@code key} for a new batch. Empty when the claim succeeded (a new request); otherwise the earlier
+     * claim, whose body hash tells a replay (same body) from a conflict (different body).
+     */
+    public Optional<IdempotencyClaim> claimIdempotencyKey(String key, String bodySha256, String batchId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency_key (idem_key, body_sha256, "
+                        + "batch_id, created_at) VALUES (?, ?, ?, ?)")) {
+            bind(ps, key, bodySha256, batchId, ts(clock.instant()));
+            ps.executeUpdate();
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw new StateStoreException("cannot record idempotency key", e);
+            }
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT body_sha256, batch_id FROM idempotency_key WHERE idem_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StateStoreException("idempotency key vanished while claimed", null);
+                }
+                return Optional.of(new IdempotencyClaim(key, rs.getString(1), rs.getString(2)));
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot read idempotency key", e);
+        }
+    }
+
+    /** An earlier use of an idempotency key. */
+    public record IdempotencyClaim(String key, String bodySha256, String batchId) {
+    }
+
+    // ---- change detection ----------------------------------------------------------------------------------
+
+    /** The hash of the fields last applied to a participant, if any. */
+    public Optional<String> syncHash(String connection, String locatorKey) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT fields_hash FROM sync_state WHERE connection_name = ? AND locator_key = ?")) {
+            ps.setString(1, connection);
+            ps.setString(2, locatorKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot read sync state", e);
+        }
+    }
+
+    /** Records the hash of the fields just applied to a participant. */
+    public void putSyncHash(String connection, String locatorKey, String hash) {
+        Timestamp now = ts(clock.instant());
+        int n = update("UPDATE sync_state SET fields_hash = ?, updated_at = ? WHERE connection_name = ? "
+                + "AND locator_key = ?", hash, now, connection, locatorKey);
+        if (n == 0) {
+            try {
+                update("INSERT INTO sync_state (connection_name, locator_key, fields_hash, updated_at) "
+                        + "VALUES (?, ?, ?, ?)", connection, locatorKey, hash, now);
+            } catch (StateStoreException e) {
+                if (!(e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState()))) {
+                    throw e;
+                }
+                // another instance inserted it first: last writer wins
+                update("UPDATE sync_state SET fields_hash = ?, updated_at = ? WHERE connection_name = ? "
+                        + "AND locator_key = ?", hash, now, connection, locatorKey);
+            }
+        }
+    }
+
+    // ---- job locks -----------------------------------------------------------------------------------------
+
+    /**
+     * Takes the lock of {@code job} for {@code owner} until {@code ttl} from now; true when taken (or already held
+     * by the same owner). A lock whose time ran out (its holder died) can be taken by anyone.
+     */
+    public boolean tryLock(String job, String owner, Duration ttl) {
+        Instant now = clock.instant();
+        try {
+            update("INSERT INTO job_lock (job_name, owner, locked_until) VALUES (?, ?, ?)", job, owner,
+                    ts(now.plus(ttl)));
+            return true;
+        } catch (StateStoreException e) {
+            if (!(e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState()))) {
+                throw e;
+            }
+        }
+        return update("UPDATE job_lock SET owner = ?, locked_until = ? WHERE job_name = ? "
+                + "AND (locked_until < ? OR owner = ?)", owner, ts(now.plus(ttl)), job, ts(now), owner) == 1;
+    }
+
+    public void unlock(String job, String owner) {
+        update("DELETE FROM job_lock WHERE job_name = ? AND owner = ?", job, owner);
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private List<StoredBatch> queryBatches(String sql, Object... args) {
+        List<StoredBatch> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp finished = rs.getTimestamp("finished_at");
+                    out.add(new StoredBatch(rs.getString("batch_id"), rs.getString("source_kind"),
+                            rs.getString("source_name"), rs.getString("job_name"), rs.getString("status"),
+                            rs.getTimestamp("started_at").toInstant(), finished == null ? null : finished.toInstant(),
+                            rs.getLong("received"), rs.getLong("updated"), rs.getLong("unchanged"),
+                            rs.getLong("rejected"), rs.getLong("failed"), rs.getString("report_json")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot read batches", e);
+        }
+        return out;
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateStoreException("state store update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                ps.setNull(i + 1, java.sql.Types.VARCHAR);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    private static Timestamp ts(Instant i) {
+        return Timestamp.from(i);
+    }
+
+    /** A state-store operation failed. */
+    public static final class StateStoreException extends RuntimeException {
+        StateStoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
