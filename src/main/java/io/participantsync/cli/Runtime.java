@@ -1,15 +1,23 @@
 package io.participantsync.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
 import io.participantsync.sandbox.SandboxServer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Loads the settings of a command, starting the in-process sandbox first when {@code --sandbox} is given. */
 final class Runtime implements AutoCloseable {
+
+    /** The sandbox knobs settable as {@code sandbox.<knob>} (see SandboxKnobs). */
+    private static final List<String> KNOBS = List.of("latency-ms", "rate429", "rate503", "rate-slow", "slow-ms",
+            "provider", "seed", "token-ttl-seconds", "auto-create", "record-edits");
 
     private static final Pattern SANDBOX_KEY = Pattern.compile("^connections\\.([^.]+)\\.(.+)$");
 
@@ -26,6 +34,7 @@ final class Runtime implements AutoCloseable {
         SandboxServer sandbox = null;
         if (options.sandbox) {
             sandbox = SandboxServer.start(0);
+            applyKnobs(settings, sandbox);
             settings.overrideAll(sandboxOverrides(settings, sandbox.connectionProperties()));
         }
         return new Runtime(settings, sandbox);
@@ -55,6 +64,52 @@ final class Runtime implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** {@code sandbox.*} settings (e.g. {@code sandbox.latency-ms=50}, {@code sandbox.rate-503=0.1}) set the knobs. */
+    static void applyKnobs(Settings settings, SandboxServer sandbox) {
+        ObjectNode knobs = JsonNodeFactory.instance.objectNode();
+        for (String knob : KNOBS) {
+            String value = settings.get("sandbox." + knob);
+            if (value == null) {
+                continue;
+            }
+            String field = camelCase(knob);
+            try {
+                if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                    knobs.put(field, Boolean.parseBoolean(value));
+                } else if (value.contains(".")) {
+                    knobs.put(field, Double.parseDouble(value));
+                } else if (value.matches("-?\\d+")) {
+                    knobs.put(field, Long.parseLong(value));
+                } else {
+                    knobs.put(field, value);
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException("sandbox." + knob + " must be a number, was '" + value + "'");
+            }
+        }
+        if (!knobs.isEmpty()) {
+            try {
+                sandbox.knobs().apply(knobs);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("sandbox.*: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String camelCase(String kebab) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = false;
+        for (char c : kebab.toCharArray()) {
+            if (c == '-') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
     }
 
     @Override

@@ -83,6 +83,22 @@ class CommandLineTest {
     }
 
     @Test
+    void givenSandboxKnobsInConfig_whenSync_thenInjectedFaultsExhaustRetriesAndExit1() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "sandbox.rate503=1.0\ndelivery.max-attempts=2\n");
+        Path report = dir.resolve("faults.report.json");
+
+        int code = Application.execute("sync", "--sandbox", "samples/csv/mixed.csv", "--report", report.toString(),
+                "--config", config.toString());
+
+        assertThat(code).isEqualTo(1);
+        JsonNode r = JSON.readTree(report.toFile());
+        assertThat(r.path("counts").path("failed").asInt()).isEqualTo(7);
+        assertThat(r.path("counts").path("unchanged").asInt()).isEqualTo(1);
+        assertThat(r.path("rows").findValues("attempts")).extracting(JsonNode::asInt).contains(2);
+    }
+
+    @Test
     void givenMissingFile_whenSync_thenExit2() throws Exception {
         assertThat(Application.execute("sync", "--sandbox", dir.resolve("nope.csv").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("nope.csv");
