@@ -10,21 +10,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Small helpers the provider adapters share: RFC 3986 path building, JSON reading that never throws, the fallback
- * error message for bodies a provider did not format, and connection-key checks with key-named messages.
+ * Small helpers the provider adapters share: RFC 3986 percent-encoding and path building, JSON reading that never
+ * throws, the fallback error messages for bodies a provider did not format, HTTP reason phrases, and connection-key
+ * and URL checks with key-named messages.
  */
 public final class AdapterSupport {
 
-    /** Longest fallback error text taken from a body the adapter could not read. */
+    /** Longest error text taken from a provider's body. */
     public static final int MAX_FALLBACK_LENGTH = 300;
 
     public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final Pattern TITLE = Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+    private static final Pattern SCRIPT_OR_STYLE = Pattern.compile("(?is)<(script|style)[^>]*>.*?</\\1>");
     private static final Pattern HIDDEN_HTML = Pattern.compile("(?is)<(head|script|style)\\b.*?</\\1\\s*>");
     private static final Pattern TAG = Pattern.compile("(?s)<[^>]*>");
     private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -43,15 +47,18 @@ public final class AdapterSupport {
     public static String path(Object... segments) {
         StringBuilder sb = new StringBuilder();
         for (Object s : segments) {
-            sb.append('/').append(encodeSegment(String.valueOf(s)));
+            sb.append('/').append(encode(String.valueOf(s)));
         }
         return sb.toString();
     }
 
-    /** Percent-encodes one path segment as UTF-8: '@' becomes %40, a space %20, never '+'. */
-    public static String encodeSegment(String segment) {
+    /**
+     * Percent-encodes one path segment or query value as UTF-8: only RFC 3986 unreserved characters stay as they
+     * are, so '@' becomes %40, '+' %2B and a space %20 (never '+').
+     */
+    public static String encode(String value) {
         StringBuilder sb = new StringBuilder();
-        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
             if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.'
                     || c == '_' || c == '~') {
@@ -115,6 +122,27 @@ public final class AdapterSupport {
         return text.length() <= MAX_FALLBACK_LENGTH ? text : text.substring(0, MAX_FALLBACK_LENGTH - 1) + "…";
     }
 
+    /**
+     * The message for a body that is not the provider's structured error, for providers whose HTML error pages carry
+     * a useful title: an HTML page's title (or its text without tags), else the trimmed text; cut to
+     * {@value #MAX_FALLBACK_LENGTH} characters by {@link #cap}; the HTTP reason when nothing is left.
+     */
+    public static String titleOrText(int status, String body) {
+        String text = body == null ? "" : body.trim();
+        if (text.startsWith("<")) {
+            Matcher title = TITLE.matcher(text);
+            text = title.find() ? title.group(1)
+                    : TAG.matcher(SCRIPT_OR_STYLE.matcher(text).replaceAll(" ")).replaceAll(" ");
+            text = SPACES.matcher(text).replaceAll(" ").trim();
+        }
+        return text.isEmpty() ? reasonPhrase(status) : cap(text);
+    }
+
+    /** The text cut to its first {@value #MAX_FALLBACK_LENGTH} characters, without a mark that it was cut. */
+    public static String cap(String text) {
+        return text.length() <= MAX_FALLBACK_LENGTH ? text : text.substring(0, MAX_FALLBACK_LENGTH);
+    }
+
     /** The standard reason phrase of an HTTP status, or {@code HTTP <status>}. */
     public static String reasonPhrase(int status) {
         String reason = REASONS.get(status);
@@ -141,9 +169,13 @@ public final class AdapterSupport {
         }
     }
 
-    static boolean isHttpUrl(String value) {
+    /** An absolute http or https URL with a host (surrounding blanks ignored); {@code false} for {@code null}. */
+    public static boolean isHttpUrl(String value) {
+        if (value == null) {
+            return false;
+        }
         try {
-            URI uri = new URI(value);
+            URI uri = new URI(value.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
         } catch (URISyntaxException e) {

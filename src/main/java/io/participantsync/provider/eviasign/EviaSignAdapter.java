@@ -7,9 +7,9 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
-import io.participantsync.provider.HttpText;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
@@ -135,7 +135,7 @@ public final class EviaSignAdapter implements ProviderAdapter {
         audit.put("AuthorIPAddress", connection.get("audit-author-ip", DEFAULT_AUDIT_AUTHOR_IP));
         audit.put("Device", connection.get("audit-device", DEFAULT_AUDIT_DEVICE));
 
-        String path = "/api/v2/Requests/" + HttpText.encode(update.get(CanonicalFields.REQUEST_ID)) + "/editrecipient";
+        String path = "/api/v2/Requests/" + AdapterSupport.encode(update.get(CanonicalFields.REQUEST_ID)) + "/editrecipient";
         return Optional.of(new ProviderRequest("POST", path, null, ProviderRequest.JSON_HEADERS, body.toString()));
     }
 
@@ -162,7 +162,7 @@ public final class EviaSignAdapter implements ProviderAdapter {
         }
         for (String key : List.of("base-url", "token-url")) {
             String url = connection.get(key);
-            if (url != null && !HttpText.isHttpUrl(url)) {
+            if (url != null && !AdapterSupport.isHttpUrl(url)) {
                 problems.add(p + key + " must be an http(s) URL, got '" + url + "'");
             }
         }
@@ -216,13 +216,13 @@ public final class EviaSignAdapter implements ProviderAdapter {
             try {
                 JsonNode json = mapper.readTree(text);
                 if (json != null && json.isTextual() && !json.asText().isBlank()) {
-                    return HttpText.cap(json.asText().trim());
+                    return AdapterSupport.cap(json.asText().trim());
                 }
                 if (json != null && json.isObject()) {
                     for (String key : MESSAGE_KEYS) {
                         JsonNode m = json.get(key);
                         if (m != null && m.isTextual() && !m.asText().isBlank()) {
-                            return HttpText.cap(m.asText().trim());
+                            return AdapterSupport.cap(m.asText().trim());
                         }
                     }
                 }
@@ -230,6 +230,6 @@ public final class EviaSignAdapter implements ProviderAdapter {
                 // Not JSON after all: the text itself is the message.
             }
         }
-        return HttpText.bodyText(status, body);
+        return AdapterSupport.titleOrText(status, body);
     }
 }

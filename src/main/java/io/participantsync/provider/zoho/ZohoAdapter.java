@@ -7,9 +7,9 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
-import io.participantsync.provider.HttpText;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
@@ -90,10 +90,10 @@ public final class ZohoAdapter implements ProviderAdapter {
         if (name != null) {
             body.put("displayName", name);
         }
-        String path = "/api/v1/counterparties/" + HttpText.encode(update.get(CanonicalFields.ORGANIZATION))
-                + "/counterpartyusers/" + HttpText.encode(update.get(CanonicalFields.CURRENT_EMAIL)) + "/";
+        String path = "/api/v1/counterparties/" + AdapterSupport.encode(update.get(CanonicalFields.ORGANIZATION))
+                + "/counterpartyusers/" + AdapterSupport.encode(update.get(CanonicalFields.CURRENT_EMAIL)) + "/";
         String orgname = update.get(CanonicalFields.ORGNAME);
-        String query = orgname == null ? null : "orgname=" + HttpText.encode(orgname);
+        String query = orgname == null ? null : "orgname=" + AdapterSupport.encode(orgname);
         return Optional.of(new ProviderRequest("PUT", path, query, ProviderRequest.JSON_HEADERS, body.toString()));
     }
 
@@ -124,16 +124,16 @@ public final class ZohoAdapter implements ProviderAdapter {
                     }
                     if (code != null || message != null) {
                         if (message == null) {
-                            message = DOCUMENTED_MESSAGES.getOrDefault(code, HttpText.reasonPhrase(status));
+                            message = DOCUMENTED_MESSAGES.getOrDefault(code, AdapterSupport.reasonPhrase(status));
                         }
-                        return new ProviderError(status, code, HttpText.cap(message));
+                        return new ProviderError(status, code, AdapterSupport.cap(message));
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 // Not JSON after all: the text itself is the message.
             }
         }
-        return new ProviderError(status, null, HttpText.bodyText(status, body));
+        return new ProviderError(status, null, AdapterSupport.titleOrText(status, body));
     }
 
     @Override
@@ -154,7 +154,7 @@ public final class ZohoAdapter implements ProviderAdapter {
         }
         for (String key : List.of("base-url", "token-url")) {
             String url = connection.get(key);
-            if (url != null && !HttpText.isHttpUrl(url)) {
+            if (url != null && !AdapterSupport.isHttpUrl(url)) {
                 problems.add(p + key + " must be an http(s) URL, got '" + url + "'");
             }
         }
@@ -183,9 +183,9 @@ public final class ZohoAdapter implements ProviderAdapter {
                         + ".refresh-token is not set: cannot renew the access token for provider " + ID);
             }
             String query = "grant_type=refresh_token"
-                    + "&refresh_token=" + HttpText.encode(refreshToken)
-                    + "&client_id=" + HttpText.encode(clientId)
-                    + "&client_secret=" + HttpText.encode(clientSecret);
+                    + "&refresh_token=" + AdapterSupport.encode(refreshToken)
+                    + "&client_id=" + AdapterSupport.encode(clientId)
+                    + "&client_secret=" + AdapterSupport.encode(clientSecret);
             return new AuthMethod.TokenRequest(url + (url.contains("?") ? "&" : "?") + query,
                     Map.of("Accept", "application/json"), Map.of());
         }, connection.get("access-token"));
