@@ -3,9 +3,12 @@ package io.participantsync.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.ProviderError;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +27,10 @@ public final class AdapterSupport {
     public static final int MAX_FALLBACK_LENGTH = 300;
 
     public static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+
+    /** Headers of a token request that posts a form and reads JSON. */
+    public static final Map<String, String> FORM_HEADERS = Map.of("Content-Type", FORM_CONTENT_TYPE, "Accept",
+            "application/json");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -79,6 +86,35 @@ public final class AdapterSupport {
         return node.toString();
     }
 
+    /** Puts the update's {@code field} into the body as {@code name} when the update has it. */
+    public static void putText(ObjectNode body, ParticipantUpdate update, String field, String name) {
+        if (update.has(field)) {
+            body.put(name, update.get(field));
+        }
+    }
+
+    /** Puts the update's {@code field}, spelled as in {@code allowed}, into the body as {@code name}. */
+    public static void putEnum(ObjectNode body, ParticipantUpdate update, String field, String name,
+            List<String> allowed) {
+        if (update.has(field)) {
+            body.put(name, Validation.canonicalEnum(update.get(field), allowed).orElseThrow());
+        }
+    }
+
+    /** Puts the update's {@code field} as a JSON boolean into the body as {@code name}. */
+    public static void putBoolean(ObjectNode body, ParticipantUpdate update, String field, String name) {
+        if (update.has(field)) {
+            body.put(name, Validation.parseBoolean(update.get(field)).orElseThrow());
+        }
+    }
+
+    /** Puts the update's {@code field} as a JSON integer into the body as {@code name}. */
+    public static void putLong(ObjectNode body, ParticipantUpdate update, String field, String name) {
+        if (update.has(field)) {
+            body.put(name, Long.parseLong(update.get(field)));
+        }
+    }
+
     /** The body as JSON, or empty when it is blank or not JSON. */
     public static Optional<JsonNode> readJson(String body) {
         if (body == null || body.isBlank()) {
@@ -103,6 +139,30 @@ public final class AdapterSupport {
         }
         String s = v.asText();
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** The first of {@code fields} that {@link #text} finds in {@code node}, else {@code null}. */
+    public static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String s = text(node, field);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A token endpoint's RFC 6749 error {@code {"error": "...", "error_description": "..."}}: code = {@code error},
+     * message = {@code error_description} (else the HTTP reason); empty when the node has no {@code error} text.
+     */
+    public static Optional<ProviderError> tokenError(int status, JsonNode node) {
+        String error = text(node, "error");
+        if (error == null) {
+            return Optional.empty();
+        }
+        String description = text(node, "error_description");
+        return Optional.of(new ProviderError(status, error, description != null ? description : reasonPhrase(status)));
     }
 
     /**
@@ -161,12 +221,63 @@ public final class AdapterSupport {
         }
     }
 
+    /**
+     * Adds the problems of a connection that renews its tokens with a refresh token: {@code client-id} and
+     * {@code client-secret} must be set, and a {@code refresh-token} or at least an {@code access-token}.
+     */
+    public static void requireRefreshTokenClient(Connection connection, String providerId, List<String> problems) {
+        requireKeys(connection, providerId, problems, "client-id", "client-secret");
+        if (!connection.has("refresh-token") && !connection.has("access-token")) {
+            String p = connection.prefix();
+            problems.add(p + "refresh-token (or " + p + "access-token) must be set for provider " + providerId);
+        }
+    }
+
     /** Adds a problem when the key is set to something other than an absolute http(s) URL; the value is not shown. */
     public static void checkHttpUrl(Connection connection, String key, List<String> problems) {
-        String value = connection.get(key);
-        if (value != null && !isHttpUrl(value)) {
+        if (!isHttpUrlOrUnset(connection, key)) {
             problems.add(connection.prefix() + key + " must be an absolute http or https URL");
         }
+    }
+
+    /** Like {@link #checkHttpUrl}, but the problem quotes the value given. */
+    public static void checkHttpUrlQuotingValue(Connection connection, String key, List<String> problems) {
+        if (!isHttpUrlOrUnset(connection, key)) {
+            problems.add(connection.prefix() + key + " must be an http(s) URL, got '" + connection.get(key) + "'");
+        }
+    }
+
+    private static boolean isHttpUrlOrUnset(Connection connection, String key) {
+        String value = connection.get(key);
+        return value == null || isHttpUrl(value);
+    }
+
+    /** The connection's {@code base-url} without a trailing slash, else {@code defaultBaseUrl}. */
+    public static String baseUrlOr(Connection connection, String defaultBaseUrl) {
+        String base = connection == null ? null : connection.baseUrl();
+        return base != null ? base : defaultBaseUrl;
+    }
+
+    /** A token request form, in this order: {@code grant_type}, {@code client_id}, {@code client_secret}. */
+    public static Map<String, String> clientForm(String grantType, String clientId, String clientSecret) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", grantType);
+        form.put("client_id", clientId);
+        form.put("client_secret", clientSecret);
+        return form;
+    }
+
+    /**
+     * The refresh token to renew an access token with.
+     *
+     * @throws IllegalStateException when there is none (only a static {@code access-token} was configured)
+     */
+    public static String requireRefreshToken(String refreshToken, Connection connection, String providerId) {
+        if (refreshToken == null || refreshToken.isBlank()) {
+            throw new IllegalStateException(connection.prefix()
+                    + "refresh-token is not set: cannot renew the access token for provider " + providerId);
+        }
+        return refreshToken;
     }
 
     /** An absolute http or https URL with a host (surrounding blanks ignored); {@code false} for {@code null}. */

@@ -1,7 +1,14 @@
 package io.participantsync.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.ProviderError;
+import io.participantsync.model.Source;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +102,73 @@ class AdapterSupportTest {
         AdapterSupport.checkHttpUrl(connection, "base-url", problems);
 
         assertThat(problems).containsExactly("connections.c1.client-id must be set for provider zigned");
+    }
+
+    @Test
+    void givenAnUpdate_whenPutHelpers_thenOnlyPresentFieldsAreWrittenWithTheirJsonTypes() throws Exception {
+        ParticipantUpdate update = ParticipantUpdate.of("zigned", null, Map.of("name", "Åsa", "role", "SIGNER",
+                "signatory", "yes", "signing_order", "3"), Source.of("test", "t", 1));
+        ObjectNode body = AdapterSupport.newObject();
+
+        AdapterSupport.putText(body, update, "name", "user_name");
+        AdapterSupport.putText(body, update, "email", "user_email");
+        AdapterSupport.putEnum(body, update, "role", "role", List.of("signer", "approver"));
+        AdapterSupport.putBoolean(body, update, "signatory", "is_signatory");
+        AdapterSupport.putLong(body, update, "signing_order", "order");
+
+        ObjectMapper mapper = new ObjectMapper();
+        assertThat(mapper.readTree(AdapterSupport.toJson(body))).isEqualTo(mapper.readTree(
+                "{\"user_name\":\"Åsa\",\"role\":\"signer\",\"is_signatory\":true,\"order\":3}"));
+    }
+
+    @Test
+    void givenJsonBodies_whenFirstTextAndTokenError_thenTheFirstNonBlankFieldAndTheOAuthError() {
+        JsonNode node = AdapterSupport.readJson(
+                "{\"Message\":\" \",\"message\":\" late \",\"error\":\"invalid_grant\"}").orElseThrow();
+
+        assertThat(AdapterSupport.firstText(node, "Message", "message")).isEqualTo("late");
+        assertThat(AdapterSupport.firstText(node, "missing")).isNull();
+        assertThat(AdapterSupport.tokenError(400, node)).contains(new ProviderError(400, "invalid_grant",
+                "Bad Request"));
+        assertThat(AdapterSupport.tokenError(401, AdapterSupport.readJson(
+                "{\"error\":\"invalid_client\",\"error_description\":\"Bad client\"}").orElseThrow()))
+                .contains(new ProviderError(401, "invalid_client", "Bad client"));
+        assertThat(AdapterSupport.tokenError(400, AdapterSupport.readJson("{\"error\":{}}").orElseThrow())).isEmpty();
+    }
+
+    @Test
+    void givenARefreshTokenConnection_whenChecked_thenKeyNamedProblemsAndQuotedUrls() {
+        Connection connection = new Connection("z", "zoho", Map.of("client-id", "id", "token-url", "accounts.zoho"));
+        List<String> problems = new ArrayList<>();
+
+        AdapterSupport.requireRefreshTokenClient(connection, "zoho", problems);
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "token-url", problems);
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "base-url", problems);
+
+        assertThat(problems).containsExactly("connections.z.client-secret must be set for provider zoho",
+                "connections.z.refresh-token (or connections.z.access-token) must be set for provider zoho",
+                "connections.z.token-url must be an http(s) URL, got 'accounts.zoho'");
+    }
+
+    @Test
+    void givenNoRefreshToken_whenRequireRefreshToken_thenTheKeyIsNamed() {
+        Connection connection = new Connection("evia", "eviasign", Map.of());
+
+        assertThat(AdapterSupport.requireRefreshToken("rt-1", connection, "eviasign")).isEqualTo("rt-1");
+        assertThatThrownBy(() -> AdapterSupport.requireRefreshToken(" ", connection, "eviasign"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("connections.evia.refresh-token is not set: cannot renew the access token for provider "
+                        + "eviasign");
+    }
+
+    @Test
+    void givenConnections_whenBaseUrlOrAndClientForm_thenConfiguredOrDefaultAndOrderedForm() {
+        assertThat(AdapterSupport.baseUrlOr(new Connection("c", "zigned", Map.of("base-url", "http://h/api//")),
+                "https://default")).isEqualTo("http://h/api");
+        assertThat(AdapterSupport.baseUrlOr(null, "https://default")).isEqualTo("https://default");
+        assertThat(AdapterSupport.clientForm("client_credentials", "id", "secret").entrySet()).containsExactly(
+                Map.entry("grant_type", "client_credentials"), Map.entry("client_id", "id"),
+                Map.entry("client_secret", "secret"));
     }
 
     @Test
