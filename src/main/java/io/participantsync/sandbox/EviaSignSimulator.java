@@ -60,8 +60,7 @@ final class EviaSignSimulator extends ProviderSimulator {
 
     @Override
     void connectionProperties(Map<String, String> into, String url) {
-        String p = "connections." + SandboxCredentials.EVIASIGN + ".";
-        into.put(p + "provider", "eviasign");
+        String p = connectionPrefix(into, SandboxCredentials.EVIASIGN);
         into.put(p + "base-url", url + "/eviasign/_apis/sign");
         into.put(p + "token-url", url + "/eviasign/_apis/falcon/auth/api/v2/token");
         into.put(p + "client-id", SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY);
@@ -124,11 +123,6 @@ final class EviaSignSimulator extends ProviderSimulator {
         return SandboxResponse.text(status, message);
     }
 
-    private SandboxResponse oauthError(int status, String error, String description) {
-        return SandboxResponse.json(status, write(object().put("error", error).put("error_description",
-                description)));
-    }
-
     @Override
     SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
@@ -146,7 +140,7 @@ final class EviaSignSimulator extends ProviderSimulator {
         if (!"POST".equals(r.method())) {
             return error(405, "Method Not Allowed");
         }
-        if (ctx.tokens().check(r.authorization("Bearer"), id(), null).isEmpty()) {
+        if (!hasValidToken(r, "Bearer", null)) {
             return error(401, "Unauthorized");
         }
         return edit(r, s.get(6));
@@ -172,11 +166,7 @@ final class EviaSignSimulator extends ProviderSimulator {
         while (issuedRefreshTokens.size() > KEPT_REFRESH_TOKENS) {
             issuedRefreshTokens.pollLast();
         }
-        long ttl = ctx.knobs().effectiveTokenTtl(TOKEN_TTL);
-        ObjectNode body = object();
-        body.put("access_token", ctx.tokens().issue("ev_", id(), SandboxCredentials.EVIASIGN, null, ttl));
-        body.put("token_type", "Bearer");
-        body.put("expires_in", ttl);
+        ObjectNode body = issueAccessToken("ev_", SandboxCredentials.EVIASIGN, null, TOKEN_TTL, "Bearer");
         body.put("refresh_token", next);
         return SandboxResponse.json(200, write(body));
     }

@@ -64,9 +64,8 @@ final class OneflowSimulator extends ProviderSimulator {
                 SandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY);
     }
 
-    private static void put(Map<String, String> into, String name, String url, String token, String email) {
-        String p = "connections." + name + ".";
-        into.put(p + "provider", "oneflow");
+    private void put(Map<String, String> into, String name, String url, String token, String email) {
+        String p = connectionPrefix(into, name);
         into.put(p + "base-url", url + "/oneflow/v1");
         into.put(p + "api-token", token);
         into.put(p + "user-email", email);

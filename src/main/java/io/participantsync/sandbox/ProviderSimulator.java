@@ -81,6 +81,41 @@ abstract class ProviderSimulator {
         return mapper.createObjectNode();
     }
 
+    /** Puts {@code connections.<account>.provider} and returns the key prefix for the connection's other settings. */
+    protected final String connectionPrefix(Map<String, String> into, String account) {
+        String prefix = "connections." + account + ".";
+        into.put(prefix + "provider", id());
+        return prefix;
+    }
+
+    /** Whether the request carries {@code Authorization: <scheme> <token>} with a live token of this provider. */
+    protected final boolean hasValidToken(SandboxRequest request, String scheme, String scope) {
+        return ctx.tokens().check(request.authorization(scheme), id(), scope).isPresent();
+    }
+
+    /**
+     * The start of a token endpoint's 200 answer: a new access token for {@code account} (valid in {@code scope},
+     * may be {@code null}), its type and its lifetime in seconds (the knobs may shorten {@code defaultTtl}).
+     */
+    protected final ObjectNode issueAccessToken(String prefix, String account, String scope, long defaultTtl,
+            String tokenType) {
+        long ttl = ctx.knobs().effectiveTokenTtl(defaultTtl);
+        ObjectNode body = object();
+        body.put("access_token", ctx.tokens().issue(prefix, id(), account, scope, ttl));
+        body.put("token_type", tokenType);
+        body.put("expires_in", ttl);
+        return body;
+    }
+
+    /** A token endpoint's RFC 6749 error; {@code error_description} is left out when {@code description} is null. */
+    protected final SandboxResponse oauthError(int status, String error, String description) {
+        ObjectNode body = object().put("error", error);
+        if (description != null) {
+            body.put("error_description", description);
+        }
+        return SandboxResponse.json(status, write(body));
+    }
+
     protected static String now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     }

@@ -47,8 +47,7 @@ final class SigningHubSimulator extends ProviderSimulator {
 
     @Override
     void connectionProperties(Map<String, String> into, String url) {
-        String p = "connections." + SandboxCredentials.SIGNINGHUB + ".";
-        into.put(p + "provider", "signinghub");
+        String p = connectionPrefix(into, SandboxCredentials.SIGNINGHUB);
         into.put(p + "base-url", url + "/signinghub");
         into.put(p + "token-url", url + "/signinghub/authenticate");
         into.put(p + "client-id", SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY);
@@ -109,11 +108,6 @@ final class SigningHubSimulator extends ProviderSimulator {
         return SandboxResponse.json(status, write(object().put("Message", message)));
     }
 
-    private SandboxResponse oauthError(int status, String error, String description) {
-        return SandboxResponse.json(status, write(object().put("error", error).put("error_description",
-                description)));
-    }
-
     @Override
     SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
@@ -128,11 +122,10 @@ final class SigningHubSimulator extends ProviderSimulator {
         if (!userPath && !usersPath) {
             return error(404, "No HTTP resource was found that matches the request URI.");
         }
-        String token = r.authorization("Bearer");
-        if (token == null) {
+        if (r.authorization("Bearer") == null) {
             return error(401, "User authentication required");
         }
-        if (ctx.tokens().check(token, id(), null).isEmpty()) {
+        if (!hasValidToken(r, "Bearer", null)) {
             return error(401, "Request authorization denied");
         }
         Long packageId = parseLong(s.get(3));
@@ -278,13 +271,9 @@ final class SigningHubSimulator extends ProviderSimulator {
                 return oauthError(400, "invalid_grant", "Invalid or expired refresh token");
             }
         }
-        long ttl = ctx.knobs().effectiveTokenTtl(TOKEN_TTL);
         String refresh = "shr_" + ctx.tokens().randomHex(20);
         refreshTokens.add(refresh);
-        ObjectNode body = object();
-        body.put("access_token", ctx.tokens().issue("sh_", id(), SandboxCredentials.SIGNINGHUB, null, ttl));
-        body.put("token_type", "bearer");
-        body.put("expires_in", ttl);
+        ObjectNode body = issueAccessToken("sh_", SandboxCredentials.SIGNINGHUB, null, TOKEN_TTL, "bearer");
         body.put("refresh_token", refresh);
         return SandboxResponse.json(200, write(body));
     }

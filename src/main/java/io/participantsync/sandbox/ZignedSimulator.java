@@ -44,8 +44,7 @@ final class ZignedSimulator extends ProviderSimulator {
 
     @Override
     void connectionProperties(Map<String, String> into, String url) {
-        String p = "connections." + SandboxCredentials.ZIGNED + ".";
-        into.put(p + "provider", "zigned");
+        String p = connectionPrefix(into, SandboxCredentials.ZIGNED);
         into.put(p + "base-url", url + "/zigned/rest/v3");
         into.put(p + "token-url", url + "/zigned/oauth/token");
         into.put(p + "client-id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY);
@@ -121,13 +120,6 @@ final class ZignedSimulator extends ProviderSimulator {
         return SandboxResponse.json(status, write(body));
     }
 
-    private SandboxResponse oauthError(int status, String error, String description) {
-        ObjectNode body = object();
-        body.put("error", error);
-        body.put("error_description", description);
-        return SandboxResponse.json(status, write(body));
-    }
-
     @Override
     SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
@@ -138,8 +130,7 @@ final class ZignedSimulator extends ProviderSimulator {
                 && "participants".equals(s.get(5)))) {
             return error(404, "Route not found");
         }
-        String token = r.authorization("Bearer");
-        if (ctx.tokens().check(token, id(), null).isEmpty()) {
+        if (!hasValidToken(r, "Bearer", null)) {
             return error(401, "Unauthorized: the access token is missing, invalid or expired");
         }
         if ("GET".equals(r.method())) {
@@ -172,11 +163,7 @@ final class ZignedSimulator extends ProviderSimulator {
                 || !SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(secret)) {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
-        long ttl = ctx.knobs().effectiveTokenTtl(TOKEN_TTL);
-        ObjectNode body = object();
-        body.put("access_token", ctx.tokens().issue("zg_", id(), SandboxCredentials.ZIGNED, null, ttl));
-        body.put("token_type", "Bearer");
-        body.put("expires_in", ttl);
+        ObjectNode body = issueAccessToken("zg_", SandboxCredentials.ZIGNED, null, TOKEN_TTL, "Bearer");
         body.put("scope", "agreements participants");
         return SandboxResponse.json(200, write(body));
     }

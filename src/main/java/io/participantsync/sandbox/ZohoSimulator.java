@@ -64,8 +64,7 @@ final class ZohoSimulator extends ProviderSimulator {
     @Override
     void connectionProperties(Map<String, String> into, String url) {
         clients.forEach((dc, client) -> {
-            String p = "connections." + client.connection() + ".";
-            into.put(p + "provider", "zoho");
+            String p = connectionPrefix(into, client.connection());
             into.put(p + "base-url", url + "/zoho/" + dc);
             into.put(p + "token-url", url + "/zoho-accounts/" + dc + "/oauth/v2/token");
             into.put(p + "client-id", client.clientId());
@@ -142,14 +141,6 @@ final class ZohoSimulator extends ProviderSimulator {
         return SandboxResponse.json(status, write(body));
     }
 
-    private SandboxResponse oauthError(int status, String error, String description) {
-        ObjectNode body = object().put("error", error);
-        if (description != null) {
-            body.put("error_description", description);
-        }
-        return SandboxResponse.json(status, write(body));
-    }
-
     @Override
     SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
@@ -174,8 +165,7 @@ final class ZohoSimulator extends ProviderSimulator {
         if (!expected.equals(r.method())) {
             return error(400, "INVALID_REQUEST_METHOD", "The http request method type is not a valid one");
         }
-        String token = r.authorization("Zoho-oauthtoken");
-        if (ctx.tokens().check(token, id(), dc).isEmpty()) {
+        if (!hasValidToken(r, "Zoho-oauthtoken", dc)) {
             return error(401, "OAUTH_SCOPE_MISMATCH", "Unauthorized: invalid or expired OAuth token");
         }
         String orgName = s.get(5);
@@ -273,13 +263,9 @@ final class ZohoSimulator extends ProviderSimulator {
             return oauthError(400, "Access Denied",
                     "You have made too many requests continuously. Please try again after some time.");
         }
-        long ttl = ctx.knobs().effectiveTokenTtl(TOKEN_TTL);
-        ObjectNode body = object();
-        body.put("access_token", ctx.tokens().issue("1000.", id(), client.connection(), dc, ttl));
+        ObjectNode body = issueAccessToken("1000.", client.connection(), dc, TOKEN_TTL, "Bearer");
         body.put("scope", "contracts.contracts.ALL");
         body.put("api_domain", ctx.url() + "/zoho/" + dc);
-        body.put("token_type", "Bearer");
-        body.put("expires_in", ttl);
         return SandboxResponse.json(200, write(body));
     }
 

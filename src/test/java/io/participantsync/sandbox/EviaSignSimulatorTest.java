@@ -8,35 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the Evia Sign simulator: refresh-token grant with rotation, edit-recipient rules, plain-text errors. */
-class EviaSignSimulatorTest {
+class EviaSignSimulatorTest extends SandboxFixture {
 
     private static final String REQ1 = "3f2c9a4e-6b1d-4c8e-9f3a-2b7d5e1a0c11";
     private static final String REQ2 = "7a1e5c2d-9b4f-4e6a-8c3d-5f2a1b0e9d22";
     private static final String TOKEN_PATH = "/eviasign/_apis/falcon/auth/api/v2/token";
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     private static String edit(String requestId) {
         return "/eviasign/_apis/sign/api/v2/Requests/" + requestId + "/editrecipient";

@@ -9,33 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the Oneflow simulator: header auth, accounts, body validation, owner-side rule and error bodies. */
-class OneflowSimulatorTest {
+class OneflowSimulatorTest extends SandboxFixture {
 
     private static final String PARTICIPANT = "/oneflow/v1/contracts/100101/parties/200101/participants/300101";
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     @Test
     void givenValidHeaders_whenPutParticipant_thenStateChangesAndEditIsRecorded() {

@@ -16,9 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,27 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * names a seeded participant and, replayed on a fresh sandbox with a minimal canonical-to-provider mapping, ends as
  * samples/README.md says (updated, unchanged, or the provider's rejection).
  */
-class SandboxSamplesTest {
+class SandboxSamplesTest extends SandboxFixture {
 
     private static final Path CSV_DIR = Path.of("samples", "csv");
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     static List<CSVRecord> read(String file) throws IOException {
         try (Reader in = Files.newBufferedReader(CSV_DIR.resolve(file), StandardCharsets.UTF_8)) {
@@ -126,7 +105,7 @@ class SandboxSamplesTest {
         return "zoho-eu".equals(value(row, "connection")) ? "eu" : "com";
     }
 
-    private static Optional<?> seeded(CSVRecord row) {
+    private Optional<?> seeded(CSVRecord row) {
         String provider = value(row, "provider");
         return switch (provider) {
             case "oneflow" -> server.participant(provider, value(row, "contract_id"), value(row, "party_id"),
@@ -143,7 +122,7 @@ class SandboxSamplesTest {
     }
 
     /** The provider call a row turns into, or empty when it changes nothing (outcome unchanged). */
-    private static Optional<HttpResponse<String>> replay(CSVRecord row) {
+    private Optional<HttpResponse<String>> replay(CSVRecord row) {
         ObjectNode body = SandboxClient.MAPPER.createObjectNode();
         String provider = value(row, "provider");
         switch (provider) {

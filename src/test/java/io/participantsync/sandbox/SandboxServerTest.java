@@ -8,14 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the sandbox-wide behaviour: scripted and random faults, latency, token revocation and expiry, reset,
  * admin endpoints, connection properties and auto-creation. */
-class SandboxServerTest {
+class SandboxServerTest extends SandboxFixture {
 
     private static final String ONEFLOW = "/oneflow/v1/contracts/100101/parties/200101/participants/300101";
     private static final String ZIGNED =
@@ -25,24 +22,6 @@ class SandboxServerTest {
             + "/editrecipient";
     private static final String ZOHO =
             "/zoho/com/api/v1/counterparties/NordicExampleAB/counterpartyusers/lars.nilsson%40example.com/";
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     private HttpResponse<String> zignedPut(String token) {
         return client.json("PUT", ZIGNED, bearer(token), "{\"name\":\"Åsa Öberg-Lind\"}");

@@ -7,33 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the Zigned simulator: client-credentials tokens, field validation, draft-only rule and error bodies. */
-class ZignedSimulatorTest {
+class ZignedSimulatorTest extends SandboxFixture {
 
     private static final String DRAFT = "/zigned/rest/v3/agreements/cm4draftnordic0001example/participants/";
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     @Test
     void givenClientCredentials_whenTokenThenPut_thenParticipantUpdatedInEnvelope() {

@@ -7,33 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the Zoho Contracts simulator: per-data-centre tokens and state, token limit, paths and error codes. */
-class ZohoSimulatorTest {
+class ZohoSimulatorTest extends SandboxFixture {
 
     private static final String CONTACTS = "/zoho/com/api/v1/counterparties/NordicExampleAB/counterpartyusers/";
-    private static SandboxServer server;
-    private static SandboxClient client;
-
-    @BeforeAll
-    static void start() {
-        server = SandboxServer.start(0);
-        client = new SandboxClient(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
 
     private static Map<String, String> zoho(String token) {
         return Map.of("Authorization", "Zoho-oauthtoken " + token);

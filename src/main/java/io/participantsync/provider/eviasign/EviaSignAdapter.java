@@ -1,19 +1,17 @@
 package io.participantsync.provider.eviasign;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
-import io.participantsync.provider.HttpText;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -65,8 +63,6 @@ public final class EviaSignAdapter implements ProviderAdapter {
     private static final List<String> MESSAGE_KEYS = List.of("message", "Message", "error_description", "error",
             "title");
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     /**
      * @param providerSettings the {@code providers.eviasign.*} keys; Evia Sign has none today (its settings are all
      *                         per connection), the parameter keeps the adapters' constructors uniform
@@ -106,23 +102,17 @@ public final class EviaSignAdapter implements ProviderAdapter {
         if (CHANGE_FIELDS.stream().noneMatch(update::has)) {
             return Optional.empty();
         }
-        ObjectNode body = mapper.createObjectNode();
-        putIfPresent(body, "UserName", update.get(CanonicalFields.NAME));
-        putIfPresent(body, "UserEmail", update.get(CanonicalFields.EMAIL));
+        ObjectNode body = AdapterSupport.newObject();
+        AdapterSupport.putText(body, update, CanonicalFields.NAME, "UserName");
+        AdapterSupport.putText(body, update, CanonicalFields.EMAIL, "UserEmail");
         if (OTP_FIELDS.stream().anyMatch(update::has)) {
             ObjectNode otp = body.putObject("OTP");
-            String required = update.get(CanonicalFields.OTP_REQUIRED);
-            if (required != null) {
-                otp.put("IsRequired", Validation.parseBoolean(required).orElseThrow());
-            }
-            putIfPresent(otp, "AccessCode", update.get(CanonicalFields.OTP_ACCESS_CODE));
-            putIfPresent(otp, "MobileNumber", update.get(CanonicalFields.OTP_MOBILE_NUMBER));
-            String type = update.get(CanonicalFields.OTP_TYPE);
-            if (type != null) {
-                otp.put("Type", Long.parseLong(type.trim()));
-            }
+            AdapterSupport.putBoolean(otp, update, CanonicalFields.OTP_REQUIRED, "IsRequired");
+            AdapterSupport.putText(otp, update, CanonicalFields.OTP_ACCESS_CODE, "AccessCode");
+            AdapterSupport.putText(otp, update, CanonicalFields.OTP_MOBILE_NUMBER, "MobileNumber");
+            AdapterSupport.putLong(otp, update, CanonicalFields.OTP_TYPE, "Type");
         }
-        putIfPresent(body, "PrivateMessage", update.get(CanonicalFields.PRIVATE_MESSAGE));
+        AdapterSupport.putText(body, update, CanonicalFields.PRIVATE_MESSAGE, "PrivateMessage");
         body.put("OldUserEmail", update.get(CanonicalFields.CURRENT_EMAIL));
         ObjectNode audit = body.putObject("AuditDetails");
         String authorType = connection.get("audit-author-type", DEFAULT_AUDIT_AUTHOR_TYPE);
@@ -135,8 +125,10 @@ public final class EviaSignAdapter implements ProviderAdapter {
         audit.put("AuthorIPAddress", connection.get("audit-author-ip", DEFAULT_AUDIT_AUTHOR_IP));
         audit.put("Device", connection.get("audit-device", DEFAULT_AUDIT_DEVICE));
 
-        String path = "/api/v2/Requests/" + HttpText.encode(update.get(CanonicalFields.REQUEST_ID)) + "/editrecipient";
-        return Optional.of(new ProviderRequest("POST", path, null, ProviderRequest.JSON_HEADERS, body.toString()));
+        String path = AdapterSupport.path("api", "v2", "Requests", update.get(CanonicalFields.REQUEST_ID),
+                "editrecipient");
+        return Optional.of(new ProviderRequest("POST", path, null, ProviderRequest.JSON_HEADERS,
+                AdapterSupport.toJson(body)));
     }
 
     /**
@@ -151,21 +143,9 @@ public final class EviaSignAdapter implements ProviderAdapter {
     @Override
     public List<String> validateConnection(Connection connection) {
         List<String> problems = new ArrayList<>();
-        String p = connection.prefix();
-        for (String key : List.of("client-id", "client-secret")) {
-            if (!connection.has(key)) {
-                problems.add(p + key + " must be set for provider " + ID);
-            }
-        }
-        if (!connection.has("refresh-token") && !connection.has("access-token")) {
-            problems.add(p + "refresh-token (or " + p + "access-token) must be set for provider " + ID);
-        }
-        for (String key : List.of("base-url", "token-url")) {
-            String url = connection.get(key);
-            if (url != null && !HttpText.isHttpUrl(url)) {
-                problems.add(p + key + " must be an http(s) URL, got '" + url + "'");
-            }
-        }
+        AdapterSupport.requireRefreshTokenClient(connection, ID, problems);
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "base-url", problems);
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "token-url", problems);
         return problems;
     }
 
@@ -179,57 +159,39 @@ public final class EviaSignAdapter implements ProviderAdapter {
         String tokenUrl = connection.get("token-url", DEFAULT_TOKEN_URL);
         String clientId = connection.get("client-id", "");
         String clientSecret = connection.get("client-secret", "");
-        String name = connection.name();
         return new AuthMethod.OAuth("Bearer", refreshToken -> {
-            if (refreshToken == null || refreshToken.isBlank()) {
-                throw new IllegalStateException("connections." + name
-                        + ".refresh-token is not set: cannot renew the access token for provider " + ID);
-            }
+            String token = AdapterSupport.requireRefreshToken(refreshToken, connection, ID);
             String basic = Base64.getEncoder()
                     .encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Authorization", "Basic " + basic);
-            headers.put("Content-Type", "application/x-www-form-urlencoded");
+            headers.put("Content-Type", AdapterSupport.FORM_CONTENT_TYPE);
             headers.put("Accept", "application/json");
             Map<String, String> form = new LinkedHashMap<>();
             form.put("grant_type", "refresh_token");
-            form.put("refresh_token", refreshToken);
+            form.put("refresh_token", token);
             return new AuthMethod.TokenRequest(tokenUrl, headers, form);
         }, connection.get("access-token"));
     }
 
     @Override
     public String defaultBaseUrl(Connection connection) {
-        String base = connection.baseUrl();
-        return base != null ? base : DEFAULT_BASE_URL;
+        return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
     }
 
-    private static void putIfPresent(ObjectNode node, String name, String value) {
-        if (value != null) {
-            node.put(name, value);
+    private static String messageOf(int status, String body) {
+        JsonNode json = AdapterSupport.readJson(body).orElse(null);
+        if (json != null && json.isTextual() && !json.asText().isBlank()) {
+            return AdapterSupport.cap(json.asText().trim());
         }
-    }
-
-    private String messageOf(int status, String body) {
-        String text = body == null ? "" : body.trim();
-        if (text.startsWith("{") || text.startsWith("\"")) {
-            try {
-                JsonNode json = mapper.readTree(text);
-                if (json != null && json.isTextual() && !json.asText().isBlank()) {
-                    return HttpText.cap(json.asText().trim());
+        if (json != null && json.isObject()) {
+            for (String key : MESSAGE_KEYS) {
+                JsonNode m = json.get(key);
+                if (m != null && m.isTextual() && !m.asText().isBlank()) {
+                    return AdapterSupport.cap(m.asText().trim());
                 }
-                if (json != null && json.isObject()) {
-                    for (String key : MESSAGE_KEYS) {
-                        JsonNode m = json.get(key);
-                        if (m != null && m.isTextual() && !m.asText().isBlank()) {
-                            return HttpText.cap(m.asText().trim());
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Not JSON after all: the text itself is the message.
             }
         }
-        return HttpText.bodyText(status, body);
+        return AdapterSupport.titleOrText(status, body);
     }
 }

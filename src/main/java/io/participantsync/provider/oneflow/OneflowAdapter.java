@@ -115,21 +115,19 @@ public final class OneflowAdapter implements ProviderAdapter {
             return Optional.empty();
         }
         ObjectNode body = AdapterSupport.newObject();
-        putText(body, update, NAME, "name");
-        putText(body, update, EMAIL, "email");
-        putText(body, update, PHONE_NUMBER, "phone_number");
-        putText(body, update, TITLE, "title");
-        putText(body, update, IDENTIFICATION_NUMBER, "identification_number");
-        if (update.has(SIGNATORY)) {
-            body.put("signatory", Validation.parseBoolean(update.get(SIGNATORY)).orElseThrow());
-        }
+        AdapterSupport.putText(body, update, NAME, "name");
+        AdapterSupport.putText(body, update, EMAIL, "email");
+        AdapterSupport.putText(body, update, PHONE_NUMBER, "phone_number");
+        AdapterSupport.putText(body, update, TITLE, "title");
+        AdapterSupport.putText(body, update, IDENTIFICATION_NUMBER, "identification_number");
+        AdapterSupport.putBoolean(body, update, SIGNATORY, "signatory");
         if (update.has(CAN_UPDATE_CONTRACT)) {
-            body.putObject("_permissions").put("contract:update",
-                    Validation.parseBoolean(update.get(CAN_UPDATE_CONTRACT)).orElseThrow());
+            AdapterSupport.putBoolean(body.putObject("_permissions"), update, CAN_UPDATE_CONTRACT, "contract:update");
         }
-        putEnum(body, update, DELIVERY_CHANNEL, "delivery_channel", deliveryChannels);
-        putEnum(body, update, SIGN_METHOD, "sign_method", signMethods);
-        putEnum(body, update, TWO_STEP_AUTHENTICATION_METHOD, "two_step_authentication_method", twoStepMethods);
+        AdapterSupport.putEnum(body, update, DELIVERY_CHANNEL, "delivery_channel", deliveryChannels);
+        AdapterSupport.putEnum(body, update, SIGN_METHOD, "sign_method", signMethods);
+        AdapterSupport.putEnum(body, update, TWO_STEP_AUTHENTICATION_METHOD, "two_step_authentication_method",
+                twoStepMethods);
         String path = AdapterSupport.path("contracts", Long.parseLong(update.get(CONTRACT_ID)), "parties",
                 Long.parseLong(update.get(PARTY_ID)), "participants", Long.parseLong(update.get(PARTICIPANT_ID)));
         return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
@@ -188,8 +186,7 @@ public final class OneflowAdapter implements ProviderAdapter {
 
     @Override
     public String defaultBaseUrl(Connection connection) {
-        String base = connection == null ? null : connection.baseUrl();
-        return base != null ? base : DEFAULT_BASE_URL;
+        return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
     }
 
     private static List<String> parameterProblems(JsonNode problems) {
@@ -208,19 +205,6 @@ public final class OneflowAdapter implements ProviderAdapter {
             }
         }
         return out;
-    }
-
-    private static void putText(ObjectNode body, ParticipantUpdate update, String field, String name) {
-        if (update.has(field)) {
-            body.put(name, update.get(field));
-        }
-    }
-
-    private static void putEnum(ObjectNode body, ParticipantUpdate update, String field, String name,
-            List<String> allowed) {
-        if (update.has(field)) {
-            body.put(name, Validation.canonicalEnum(update.get(field), allowed).orElseThrow());
-        }
     }
 
     private static List<String> list(String configured, List<String> defaults) {

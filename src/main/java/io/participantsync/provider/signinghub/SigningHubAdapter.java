@@ -21,7 +21,6 @@ import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,21 +74,11 @@ public final class SigningHubAdapter implements ProviderAdapter {
             return Optional.empty();
         }
         ObjectNode body = AdapterSupport.newObject();
-        if (update.has(EMAIL)) {
-            body.put("user_email", update.get(EMAIL));
-        }
-        if (update.has(NAME)) {
-            body.put("user_name", update.get(NAME));
-        }
-        if (update.has(ROLE)) {
-            body.put("role", Validation.canonicalEnum(update.get(ROLE), ROLES).orElseThrow());
-        }
-        if (update.has(EMAIL_NOTIFICATION)) {
-            body.put("email_notification", Validation.parseBoolean(update.get(EMAIL_NOTIFICATION)).orElseThrow());
-        }
-        if (update.has(SIGNING_ORDER)) {
-            body.put("signing_order", Long.parseLong(update.get(SIGNING_ORDER)));
-        }
+        AdapterSupport.putText(body, update, EMAIL, "user_email");
+        AdapterSupport.putText(body, update, NAME, "user_name");
+        AdapterSupport.putEnum(body, update, ROLE, "role", ROLES);
+        AdapterSupport.putBoolean(body, update, EMAIL_NOTIFICATION, "email_notification");
+        AdapterSupport.putLong(body, update, SIGNING_ORDER, "signing_order");
         String path = AdapterSupport.path(apiVersion(connection), "packages", packageId(update), "workflow",
                 workflowOrder(update), "user");
         return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
@@ -140,18 +129,13 @@ public final class SigningHubAdapter implements ProviderAdapter {
         Optional<JsonNode> json = AdapterSupport.readJson(body).filter(JsonNode::isObject);
         if (json.isPresent()) {
             JsonNode node = json.get();
-            String message = AdapterSupport.text(node, "Message");
-            if (message == null) {
-                message = AdapterSupport.text(node, "message");
-            }
+            String message = AdapterSupport.firstText(node, "Message", "message");
             if (message != null) {
                 return new ProviderError(status, null, message);
             }
-            String error = AdapterSupport.text(node, "error");
-            if (error != null) {
-                String description = AdapterSupport.text(node, "error_description");
-                return new ProviderError(status, error,
-                        description != null ? description : AdapterSupport.reasonPhrase(status));
+            Optional<ProviderError> tokenError = AdapterSupport.tokenError(status, node);
+            if (tokenError.isPresent()) {
+                return tokenError.get();
             }
         }
         return new ProviderError(status, null, AdapterSupport.fallbackMessage(status, body));
@@ -194,38 +178,29 @@ public final class SigningHubAdapter implements ProviderAdapter {
         String password = connection.get("password", "");
         String scope = connection.get("scope");
         String configuredRefreshToken = connection.get("refresh-token");
-        Map<String, String> headers = Map.of("Content-Type", AdapterSupport.FORM_CONTENT_TYPE, "Accept",
-                "application/json");
         return new AuthMethod.OAuth("Bearer", refreshToken -> {
-            Map<String, String> form = new LinkedHashMap<>();
+            Map<String, String> form;
             if (username != null) {
-                form.put("grant_type", "password");
-                form.put("client_id", clientId);
-                form.put("client_secret", clientSecret);
+                form = AdapterSupport.clientForm("password", clientId, clientSecret);
                 form.put("username", username);
                 form.put("password", password);
                 if (scope != null) {
                     form.put("scope", scope);
                 }
             } else if (configuredRefreshToken != null) {
-                form.put("grant_type", "refresh_token");
-                form.put("client_id", clientId);
-                form.put("client_secret", clientSecret);
+                form = AdapterSupport.clientForm("refresh_token", clientId, clientSecret);
                 form.put("refresh_token",
                         refreshToken == null || refreshToken.isBlank() ? configuredRefreshToken : refreshToken);
             } else {
-                form.put("grant_type", "client_credentials");
-                form.put("client_id", clientId);
-                form.put("client_secret", clientSecret);
+                form = AdapterSupport.clientForm("client_credentials", clientId, clientSecret);
             }
-            return new AuthMethod.TokenRequest(url, headers, form);
+            return new AuthMethod.TokenRequest(url, AdapterSupport.FORM_HEADERS, form);
         }, null);
     }
 
     @Override
     public String defaultBaseUrl(Connection connection) {
-        String base = connection == null ? null : connection.baseUrl();
-        return base != null ? base : DEFAULT_BASE_URL;
+        return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
     }
 
     private static boolean hasChanges(ParticipantUpdate update) {

@@ -22,7 +22,6 @@ import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,26 +96,16 @@ public final class ZignedAdapter implements ProviderAdapter {
             return Optional.empty();
         }
         ObjectNode body = AdapterSupport.newObject();
-        if (update.has(NAME)) {
-            body.put("name", update.get(NAME));
-        }
-        if (update.has(EMAIL)) {
-            body.put("email", update.get(EMAIL));
-        }
-        if (update.has(ROLE)) {
-            body.put("role", Validation.canonicalEnum(update.get(ROLE), ROLES).orElseThrow());
-        }
+        AdapterSupport.putText(body, update, NAME, "name");
+        AdapterSupport.putText(body, update, EMAIL, "email");
+        AdapterSupport.putEnum(body, update, ROLE, "role", ROLES);
         if (update.has(IDENTIFICATION_NUMBER)) {
             body.putObject("identity_enforcement").put("personal_number", update.get(IDENTIFICATION_NUMBER));
         } else if (Validation.parseBoolean(update.get(DISABLE_IDENTITY_ENFORCEMENT)).orElse(false)) {
             body.putObject("identity_enforcement").put("disable", true);
         }
-        if (update.has(SIGNING_ORDER)) {
-            body.put("order", Long.parseLong(update.get(SIGNING_ORDER)));
-        }
-        if (update.has(LOCALE)) {
-            body.put("locale", Validation.canonicalEnum(update.get(LOCALE), LOCALES).orElseThrow());
-        }
+        AdapterSupport.putLong(body, update, SIGNING_ORDER, "order");
+        AdapterSupport.putEnum(body, update, LOCALE, "locale", LOCALES);
         String path = AdapterSupport.path("agreements", update.get(AGREEMENT_ID), "participants",
                 update.get(PARTICIPANT_ID));
         return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
@@ -140,10 +129,11 @@ public final class ZignedAdapter implements ProviderAdapter {
                     return new ProviderError(status, code,
                             message != null ? message : AdapterSupport.reasonPhrase(status));
                 }
-            } else if (error != null && error.isTextual() && !error.asText().isBlank()) {
-                String description = AdapterSupport.text(node, "error_description");
-                return new ProviderError(status, error.asText().trim(),
-                        description != null ? description : AdapterSupport.reasonPhrase(status));
+            } else if (error != null && error.isTextual()) {
+                Optional<ProviderError> tokenError = AdapterSupport.tokenError(status, node);
+                if (tokenError.isPresent()) {
+                    return tokenError.get();
+                }
             }
         }
         return new ProviderError(status, null, AdapterSupport.fallbackMessage(status, body));
@@ -164,19 +154,13 @@ public final class ZignedAdapter implements ProviderAdapter {
         String url = connection.get("token-url", DEFAULT_TOKEN_URL);
         String clientId = connection.get("client-id", "");
         String clientSecret = connection.get("client-secret", "");
-        return new AuthMethod.OAuth("Bearer", refreshToken -> {
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("grant_type", "client_credentials");
-            form.put("client_id", clientId);
-            form.put("client_secret", clientSecret);
-            return new AuthMethod.TokenRequest(url, Map.of("Content-Type", AdapterSupport.FORM_CONTENT_TYPE,
-                    "Accept", "application/json"), form);
-        }, null);
+        return new AuthMethod.OAuth("Bearer", refreshToken -> new AuthMethod.TokenRequest(url,
+                AdapterSupport.FORM_HEADERS, AdapterSupport.clientForm("client_credentials", clientId, clientSecret)),
+                null);
     }
 
     @Override
     public String defaultBaseUrl(Connection connection) {
-        String base = connection == null ? null : connection.baseUrl();
-        return base != null ? base : DEFAULT_BASE_URL;
+        return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
     }
 }

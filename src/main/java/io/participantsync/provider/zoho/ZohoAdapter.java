@@ -1,19 +1,17 @@
 package io.participantsync.provider.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
-import io.participantsync.provider.HttpText;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -52,7 +50,8 @@ public final class ZohoAdapter implements ProviderAdapter {
             "INVALID_REQUEST_METHOD", "The HTTP request method is not a valid one.",
             "AUTHORIZATION_FAILED", "The user does not have sufficient privilege to update module details.");
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final String[] CODE_KEYS = {"ErrorCode", "code", "Code"};
+    private static final String[] MESSAGE_KEYS = {"Message", "ErrorMessage", "message"};
 
     /**
      * @param providerSettings the {@code providers.zoho.*} keys; Zoho has none today (data centre and credentials are
@@ -81,20 +80,15 @@ public final class ZohoAdapter implements ProviderAdapter {
         if (CHANGE_FIELDS.stream().noneMatch(update::has)) {
             return Optional.empty();
         }
-        ObjectNode body = mapper.createObjectNode();
-        String email = update.get(CanonicalFields.EMAIL);
-        if (email != null) {
-            body.put("emailId", email);
-        }
-        String name = update.get(CanonicalFields.NAME);
-        if (name != null) {
-            body.put("displayName", name);
-        }
-        String path = "/api/v1/counterparties/" + HttpText.encode(update.get(CanonicalFields.ORGANIZATION))
-                + "/counterpartyusers/" + HttpText.encode(update.get(CanonicalFields.CURRENT_EMAIL)) + "/";
+        ObjectNode body = AdapterSupport.newObject();
+        AdapterSupport.putText(body, update, CanonicalFields.EMAIL, "emailId");
+        AdapterSupport.putText(body, update, CanonicalFields.NAME, "displayName");
+        String path = AdapterSupport.path("api", "v1", "counterparties", update.get(CanonicalFields.ORGANIZATION),
+                "counterpartyusers", update.get(CanonicalFields.CURRENT_EMAIL)) + "/";
         String orgname = update.get(CanonicalFields.ORGNAME);
-        String query = orgname == null ? null : "orgname=" + HttpText.encode(orgname);
-        return Optional.of(new ProviderRequest("PUT", path, query, ProviderRequest.JSON_HEADERS, body.toString()));
+        String query = orgname == null ? null : "orgname=" + AdapterSupport.encode(orgname);
+        return Optional.of(new ProviderRequest("PUT", path, query, ProviderRequest.JSON_HEADERS,
+                AdapterSupport.toJson(body)));
     }
 
     /**
@@ -104,60 +98,42 @@ public final class ZohoAdapter implements ProviderAdapter {
      */
     @Override
     public ProviderError readError(int status, String body, Map<String, String> headers) {
-        String text = body == null ? "" : body.trim();
-        if (text.startsWith("{")) {
-            try {
-                JsonNode json = mapper.readTree(text);
-                if (json != null && json.isObject()) {
-                    JsonNode errors = json.get("Errors");
-                    if (errors != null && errors.isArray() && !errors.isEmpty()) {
-                        errors = errors.get(0);
-                    }
-                    JsonNode source = errors != null && errors.isObject() ? errors : json;
-                    String code = firstText(source, "ErrorCode", "code", "Code");
-                    String message = firstText(source, "Message", "ErrorMessage", "message");
-                    if (code == null && source != json) {
-                        code = firstText(json, "ErrorCode", "code", "Code");
-                    }
-                    if (message == null && source != json) {
-                        message = firstText(json, "Message", "ErrorMessage", "message");
-                    }
-                    if (code != null || message != null) {
-                        if (message == null) {
-                            message = DOCUMENTED_MESSAGES.getOrDefault(code, HttpText.reasonPhrase(status));
-                        }
-                        return new ProviderError(status, code, HttpText.cap(message));
-                    }
+        Optional<JsonNode> parsed = AdapterSupport.readJson(body).filter(JsonNode::isObject);
+        if (parsed.isPresent()) {
+            JsonNode json = parsed.get();
+            JsonNode errors = json.get("Errors");
+            if (errors != null && errors.isArray() && !errors.isEmpty()) {
+                errors = errors.get(0);
+            }
+            JsonNode source = errors != null && errors.isObject() ? errors : json;
+            String code = AdapterSupport.firstText(source, CODE_KEYS);
+            String message = AdapterSupport.firstText(source, MESSAGE_KEYS);
+            if (code == null && source != json) {
+                code = AdapterSupport.firstText(json, CODE_KEYS);
+            }
+            if (message == null && source != json) {
+                message = AdapterSupport.firstText(json, MESSAGE_KEYS);
+            }
+            if (code != null || message != null) {
+                if (message == null) {
+                    message = DOCUMENTED_MESSAGES.getOrDefault(code, AdapterSupport.reasonPhrase(status));
                 }
-            } catch (IOException | RuntimeException e) {
-                // Not JSON after all: the text itself is the message.
+                return new ProviderError(status, code, AdapterSupport.cap(message));
             }
         }
-        return new ProviderError(status, null, HttpText.bodyText(status, body));
+        return new ProviderError(status, null, AdapterSupport.titleOrText(status, body));
     }
 
     @Override
     public List<String> validateConnection(Connection connection) {
         List<String> problems = new ArrayList<>();
-        String p = connection.prefix();
-        for (String key : List.of("client-id", "client-secret")) {
-            if (!connection.has(key)) {
-                problems.add(p + key + " must be set for provider " + ID);
-            }
-        }
-        if (!connection.has("refresh-token") && !connection.has("access-token")) {
-            problems.add(p + "refresh-token (or " + p + "access-token) must be set for provider " + ID);
-        }
+        AdapterSupport.requireRefreshTokenClient(connection, ID, problems);
         String dc = connection.get("data-centre");
         if (dc != null && !DATA_CENTRES.containsKey(dc.toLowerCase(Locale.ROOT))) {
             problems.add(unknownDataCentre(connection, dc));
         }
-        for (String key : List.of("base-url", "token-url")) {
-            String url = connection.get(key);
-            if (url != null && !HttpText.isHttpUrl(url)) {
-                problems.add(p + key + " must be an http(s) URL, got '" + url + "'");
-            }
-        }
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "base-url", problems);
+        AdapterSupport.checkHttpUrlQuotingValue(connection, "token-url", problems);
         return problems;
     }
 
@@ -176,16 +152,12 @@ public final class ZohoAdapter implements ProviderAdapter {
         String url = tokenUrl;
         String clientId = connection.get("client-id", "");
         String clientSecret = connection.get("client-secret", "");
-        String name = connection.name();
         return new AuthMethod.OAuth("Zoho-oauthtoken", refreshToken -> {
-            if (refreshToken == null || refreshToken.isBlank()) {
-                throw new IllegalStateException("connections." + name
-                        + ".refresh-token is not set: cannot renew the access token for provider " + ID);
-            }
+            String token = AdapterSupport.requireRefreshToken(refreshToken, connection, ID);
             String query = "grant_type=refresh_token"
-                    + "&refresh_token=" + HttpText.encode(refreshToken)
-                    + "&client_id=" + HttpText.encode(clientId)
-                    + "&client_secret=" + HttpText.encode(clientSecret);
+                    + "&refresh_token=" + AdapterSupport.encode(token)
+                    + "&client_id=" + AdapterSupport.encode(clientId)
+                    + "&client_secret=" + AdapterSupport.encode(clientSecret);
             return new AuthMethod.TokenRequest(url + (url.contains("?") ? "&" : "?") + query,
                     Map.of("Accept", "application/json"), Map.of());
         }, connection.get("access-token"));
@@ -210,16 +182,6 @@ public final class ZohoAdapter implements ProviderAdapter {
     private static String unknownDataCentre(Connection connection, String dc) {
         return connection.prefix() + "data-centre '" + dc + "' is not one of "
                 + String.join(", ", DATA_CENTRES.keySet());
-    }
-
-    private static String firstText(JsonNode node, String... keys) {
-        for (String key : keys) {
-            JsonNode v = node.get(key);
-            if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isBlank()) {
-                return v.asText().trim();
-            }
-        }
-        return null;
     }
 
     private static Map<String, String> dataCentres() {

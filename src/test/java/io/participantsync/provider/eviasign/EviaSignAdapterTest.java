@@ -1,10 +1,11 @@
 package io.participantsync.provider.eviasign;
 
+import static io.participantsync.support.TestJson.providerFile;
+import static io.participantsync.support.TestJson.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
@@ -14,8 +15,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.provider.ProviderRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Verifies the Evia Sign adapter's request mapping, validation, error reading, classification and OAuth setup. */
 class EviaSignAdapterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String REQUEST_ID = "3f2b8c1e-9a4d-4e7b-8c21-5d6e7f8a9b0c";
     private static final String CLIENT_SECRET = "cs-SECRET-4711";
     private static final String REFRESH_TOKEN = "rt-SECRET-0815";
@@ -41,7 +39,7 @@ class EviaSignAdapterTest {
     // --- buildRequest -------------------------------------------------------------------------------------------
 
     @Test
-    void givenEveryDocumentedField_whenBuildRequest_thenPostsEditRecipientWithAllFields() throws IOException {
+    void givenEveryDocumentedField_whenBuildRequest_thenPostsEditRecipientWithAllFields() {
         ParticipantUpdate update = update(Map.of(
                 "request_id", REQUEST_ID,
                 "current_email", "john.doe@example.com",
@@ -60,11 +58,11 @@ class EviaSignAdapterTest {
         assertThat(request.query()).isNull();
         assertThat(request.headers()).isEqualTo(
                 Map.of("Accept", "application/json", "Content-Type", "application/json"));
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(expected("edit-all-fields.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("eviasign", "edit-all-fields.json"));
     }
 
     @Test
-    void givenNameAndConfiguredAuditDetails_whenBuildRequest_thenSendsThemWithoutOtp() throws IOException {
+    void givenNameAndConfiguredAuditDetails_whenBuildRequest_thenSendsThemWithoutOtp() {
         ParticipantUpdate update = update(Map.of(
                 "request_id", REQUEST_ID, "current_email", "jane@example.com", "name", "Jane Roe"));
         Connection connection = connection(Map.of(
@@ -74,34 +72,34 @@ class EviaSignAdapterTest {
 
         ProviderRequest request = adapter.buildRequest(update, connection).orElseThrow();
 
-        JsonNode body = MAPPER.readTree(request.body());
-        assertThat(body).isEqualTo(expected("edit-name-custom-audit.json"));
+        JsonNode body = tree(request.body());
+        assertThat(body).isEqualTo(providerFile("eviasign", "edit-name-custom-audit.json"));
         assertThat(body.has("OTP")).isFalse();
     }
 
     @Test
-    void givenSomeOtpFields_whenBuildRequest_thenOtpHoldsOnlyThoseAsBooleanAndNumber() throws IOException {
+    void givenSomeOtpFields_whenBuildRequest_thenOtpHoldsOnlyThoseAsBooleanAndNumber() {
         ParticipantUpdate update = update(Map.of(
                 "request_id", REQUEST_ID, "current_email", "jane@example.com",
                 "otp_required", "No", "otp_type", "0"));
 
         ProviderRequest request = adapter.buildRequest(update, connection(Map.of())).orElseThrow();
 
-        JsonNode body = MAPPER.readTree(request.body());
-        assertThat(body).isEqualTo(expected("edit-otp-partial.json"));
+        JsonNode body = tree(request.body());
+        assertThat(body).isEqualTo(providerFile("eviasign", "edit-otp-partial.json"));
         assertThat(body.get("OTP").get("IsRequired").isBoolean()).isTrue();
         assertThat(body.get("OTP").get("Type").isIntegralNumber()).isTrue();
     }
 
     @Test
-    void givenOnlyAnAccessCode_whenBuildRequest_thenOtpObjectIsSent() throws IOException {
+    void givenOnlyAnAccessCode_whenBuildRequest_thenOtpObjectIsSent() {
         ParticipantUpdate update = update(Map.of(
                 "request_id", REQUEST_ID, "current_email", "jane@example.com", "otp_access_code", OTP_CODE));
 
         ProviderRequest request = adapter.buildRequest(update, connection(Map.of())).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body()).get("OTP"))
-                .isEqualTo(MAPPER.readTree("{\"AccessCode\":\"" + OTP_CODE + "\"}"));
+        assertThat(tree(request.body()).get("OTP"))
+                .isEqualTo(tree("{\"AccessCode\":\"" + OTP_CODE + "\"}"));
     }
 
     @Test
@@ -397,12 +395,5 @@ class EviaSignAdapterTest {
                 "client-id", "client-42", "client-secret", CLIENT_SECRET, "refresh-token", REFRESH_TOKEN));
         settings.putAll(extra);
         return new Connection("evia", "eviasign", settings);
-    }
-
-    private static JsonNode expected(String file) throws IOException {
-        try (InputStream in = EviaSignAdapterTest.class.getResourceAsStream("/providers/eviasign/" + file)) {
-            assertThat(in).as(file).isNotNull();
-            return MAPPER.readTree(in);
-        }
     }
 }

@@ -1,9 +1,9 @@
 package io.participantsync.provider.oneflow;
 
+import static io.participantsync.support.TestJson.providerFile;
+import static io.participantsync.support.TestJson.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
@@ -13,8 +13,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.provider.ProviderRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Verifies the Oneflow adapter's request mapping, validation, error reading, classification and auth. */
 class OneflowAdapterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String TOKEN = "9841f1ee533681c3ea6a438560f2bb6c73b7667-";
 
     private final OneflowAdapter adapter = new OneflowAdapter(Map.of());
@@ -36,7 +33,7 @@ class OneflowAdapterTest {
             Map.of("api-token", TOKEN, "user-email", "owner@example.com"));
 
     @Test
-    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheParticipantPath() throws IOException {
+    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheParticipantPath() {
         ParticipantUpdate update = update(Map.of("name", "John Doe II", "email", "john.doe@example.com",
                 "phone_number", "+46 8 517 297 70", "title", "Vice President - Sales", "identification_number",
                 "19340410-1473", "signatory", "false", "can_update_contract", "true", "delivery_channel", "email",
@@ -49,7 +46,7 @@ class OneflowAdapterTest {
         assertThat(request.query()).isNull();
         assertThat(request.headers()).isEqualTo(Map.of("Accept", "application/json", "Content-Type",
                 "application/json"));
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(resource("request-all-fields.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("oneflow", "request-all-fields.json"));
     }
 
     static Stream<Arguments> singleFields() {
@@ -72,10 +69,10 @@ class OneflowAdapterTest {
     @ParameterizedTest
     @MethodSource("singleFields")
     void givenOneField_whenBuildRequest_thenBodyHoldsExactlyThatFieldTyped(String field, String value,
-            String expected) throws IOException {
+            String expected) {
         ProviderRequest request = adapter.buildRequest(update(Map.of(field, value)), connection).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(MAPPER.readTree(expected));
+        assertThat(tree(request.body())).isEqualTo(tree(expected));
     }
 
     @Test
@@ -135,7 +132,7 @@ class OneflowAdapterTest {
     }
 
     @Test
-    void givenConfiguredEnumLists_whenValidateAndBuild_thenConfigurationReplacesDefaults() throws IOException {
+    void givenConfiguredEnumLists_whenValidateAndBuild_thenConfigurationReplacesDefaults() {
         OneflowAdapter configured = new OneflowAdapter(Map.of("delivery-channels", " email, whatsapp ,",
                 "sign-methods", "standard_esign,mitid", "two-step-authentication-methods", ""));
 
@@ -146,8 +143,8 @@ class OneflowAdapterTest {
                 .containsExactly(Problem.of("delivery_channel", "'same_device' is not one of email, whatsapp"));
         ProviderRequest request = configured.buildRequest(update(Map.of("delivery_channel", "WhatsApp",
                 "sign_method", "MitID")), connection).orElseThrow();
-        assertThat(MAPPER.readTree(request.body()))
-                .isEqualTo(MAPPER.readTree("{\"delivery_channel\":\"whatsapp\",\"sign_method\":\"mitid\"}"));
+        assertThat(tree(request.body()))
+                .isEqualTo(tree("{\"delivery_channel\":\"whatsapp\",\"sign_method\":\"mitid\"}"));
     }
 
     @Test
@@ -161,8 +158,8 @@ class OneflowAdapterTest {
     }
 
     @Test
-    void givenDocumentedErrorBody_whenReadError_thenCodeDetailAndParameterProblems() throws IOException {
-        String body = resource("error-400.json").toString();
+    void givenDocumentedErrorBody_whenReadError_thenCodeDetailAndParameterProblems() {
+        String body = providerFile("oneflow", "error-400.json").toString();
 
         ProviderError error = adapter.readError(400, body, Map.of());
 
@@ -282,12 +279,5 @@ class OneflowAdapterTest {
         Map<String, String> fields = new LinkedHashMap<>(locators());
         fields.putAll(changes);
         return ParticipantUpdate.of("oneflow", null, fields, Source.of("test", "t", 1));
-    }
-
-    private static JsonNode resource(String name) throws IOException {
-        try (InputStream in = OneflowAdapterTest.class.getResourceAsStream("/providers/oneflow/" + name)) {
-            assertThat(in).as(name).isNotNull();
-            return MAPPER.readTree(in);
-        }
     }
 }

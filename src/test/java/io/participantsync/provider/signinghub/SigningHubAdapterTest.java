@@ -1,9 +1,9 @@
 package io.participantsync.provider.signinghub;
 
+import static io.participantsync.support.TestJson.providerFile;
+import static io.participantsync.support.TestJson.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
@@ -13,8 +13,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.provider.ProviderRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SigningHubAdapterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SECRET = "sh-client-secret-value";
     private static final String PASSWORD = "sh-user-password-value";
     private static final String REFRESH = "sh-configured-refresh-token";
@@ -42,7 +39,7 @@ class SigningHubAdapterTest {
             Map.of("client-id", "client-123", "client-secret", SECRET));
 
     @Test
-    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheWorkflowUserPath() throws IOException {
+    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheWorkflowUserPath() {
         ParticipantUpdate update = update(Map.of("email", "chris@ascertia.com", "name", "chris", "role", "signer",
                 "email_notification", "true", "signing_order", "3"));
 
@@ -53,7 +50,7 @@ class SigningHubAdapterTest {
         assertThat(request.query()).isNull();
         assertThat(request.headers()).isEqualTo(Map.of("Accept", "application/json", "Content-Type",
                 "application/json"));
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(resource("request-all-fields.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("signinghub", "request-all-fields.json"));
     }
 
     static Stream<Arguments> singleFields() {
@@ -69,10 +66,10 @@ class SigningHubAdapterTest {
     @ParameterizedTest
     @MethodSource("singleFields")
     void givenOneField_whenBuildRequest_thenBodyHoldsExactlyThatFieldTyped(String field, String value,
-            String expected) throws IOException {
+            String expected) {
         ProviderRequest request = adapter.buildRequest(update(Map.of(field, value)), connection).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(MAPPER.readTree(expected));
+        assertThat(tree(request.body())).isEqualTo(tree(expected));
     }
 
     @Test
@@ -84,11 +81,11 @@ class SigningHubAdapterTest {
     }
 
     @Test
-    void givenCurrentEmail_whenBuildRequest_thenItIsNotSent() throws IOException {
+    void givenCurrentEmail_whenBuildRequest_thenItIsNotSent() {
         ProviderRequest request = adapter.buildRequest(update(Map.of("current_email", "old@example.com", "name",
                 "New Name")), connection).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(MAPPER.readTree("{\"user_name\":\"New Name\"}"));
+        assertThat(tree(request.body())).isEqualTo(tree("{\"user_name\":\"New Name\"}"));
     }
 
     @Test
@@ -115,27 +112,27 @@ class SigningHubAdapterTest {
     }
 
     @Test
-    void givenExpectedRecipientAtPosition_whenCheckGuard_thenMayGoAhead() throws IOException {
+    void givenExpectedRecipientAtPosition_whenCheckGuard_thenMayGoAhead() {
         ParticipantUpdate update = update(Map.of("current_email", "chris@ascertia.com", "name", "X"));
 
-        assertThat(adapter.checkGuard(update, resource("workflow-users.json").toString())).isEmpty();
+        assertThat(adapter.checkGuard(update, providerFile("signinghub", "workflow-users.json").toString())).isEmpty();
     }
 
     @Test
-    void givenOtherRecipientAtPosition_whenCheckGuard_thenRefusedWithReason() throws IOException {
+    void givenOtherRecipientAtPosition_whenCheckGuard_thenRefusedWithReason() {
         ParticipantUpdate update = update(Map.of("current_email", "first@example.com", "name", "X"));
 
-        assertThat(adapter.checkGuard(update, resource("workflow-users.json").toString()))
+        assertThat(adapter.checkGuard(update, providerFile("signinghub", "workflow-users.json").toString()))
                 .contains("recipient at position 2 is not first@example.com");
     }
 
     @Test
-    void givenNoRecipientAtPosition_whenCheckGuard_thenRefusedWithReason() throws IOException {
+    void givenNoRecipientAtPosition_whenCheckGuard_thenRefusedWithReason() {
         Map<String, String> fields = new HashMap<>(Map.of("package_id", "201080", "workflow_order", "5",
                 "current_email", "chris@ascertia.com", "name", "X"));
         ParticipantUpdate update = ParticipantUpdate.of("signinghub", null, fields, Source.of("test", "t", 1));
 
-        assertThat(adapter.checkGuard(update, resource("workflow-users.json").toString()))
+        assertThat(adapter.checkGuard(update, providerFile("signinghub", "workflow-users.json").toString()))
                 .contains("no recipient at position 5");
     }
 
@@ -355,12 +352,5 @@ class SigningHubAdapterTest {
         fields.put("workflow_order", "2");
         fields.putAll(changes);
         return ParticipantUpdate.of("signinghub", null, fields, Source.of("test", "t", 1));
-    }
-
-    private static JsonNode resource(String name) throws IOException {
-        try (InputStream in = SigningHubAdapterTest.class.getResourceAsStream("/providers/signinghub/" + name)) {
-            assertThat(in).as(name).isNotNull();
-            return MAPPER.readTree(in);
-        }
     }
 }

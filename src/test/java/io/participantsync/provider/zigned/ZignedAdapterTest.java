@@ -1,9 +1,9 @@
 package io.participantsync.provider.zigned;
 
+import static io.participantsync.support.TestJson.providerFile;
+import static io.participantsync.support.TestJson.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
@@ -13,8 +13,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.provider.ProviderRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Verifies the Zigned adapter's request mapping, validation, error reading, classification and token request. */
 class ZignedAdapterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String AGREEMENT = "c4zatmug6d5jtfyl1b5example";
     private static final String PARTICIPANT = "clp0q2x9k0000abcd1234efgh";
     private static final String SECRET = "zig-client-secret-value";
@@ -39,7 +36,7 @@ class ZignedAdapterTest {
             Map.of("client-id", "client-123", "client-secret", SECRET));
 
     @Test
-    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheParticipantPath() throws IOException {
+    void givenEveryDocumentedField_whenBuildRequest_thenPutsThemAllToTheParticipantPath() {
         ParticipantUpdate update = update(Map.of("name", "Anna Andersson", "email", "anna@example.se", "role",
                 "Signer", "identification_number", PERSONAL_NUMBER, "signing_order", "2", "locale", "sv-se"));
 
@@ -50,16 +47,16 @@ class ZignedAdapterTest {
         assertThat(request.query()).isNull();
         assertThat(request.headers()).isEqualTo(Map.of("Accept", "application/json", "Content-Type",
                 "application/json"));
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(resource("request-all-fields.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("zigned", "request-all-fields.json"));
     }
 
     @Test
-    void givenDisableIdentityEnforcement_whenBuildRequest_thenIdentityEnforcementDisableTrue() throws IOException {
+    void givenDisableIdentityEnforcement_whenBuildRequest_thenIdentityEnforcementDisableTrue() {
         ParticipantUpdate update = update(Map.of("role", "APPROVER", "disable_identity_enforcement", "yes"));
 
         ProviderRequest request = adapter.buildRequest(update, connection).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(resource("request-disable-enforcement.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("zigned", "request-disable-enforcement.json"));
     }
 
     static Stream<Arguments> singleFields() {
@@ -77,10 +74,10 @@ class ZignedAdapterTest {
     @ParameterizedTest
     @MethodSource("singleFields")
     void givenOneField_whenBuildRequest_thenBodyHoldsExactlyThatFieldTyped(String field, String value,
-            String expected) throws IOException {
+            String expected) {
         ProviderRequest request = adapter.buildRequest(update(Map.of(field, value)), connection).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(MAPPER.readTree(expected));
+        assertThat(tree(request.body())).isEqualTo(tree(expected));
     }
 
     @Test
@@ -147,8 +144,8 @@ class ZignedAdapterTest {
     }
 
     @Test
-    void givenDocumentedErrorBody_whenReadError_thenCodeAndMessage() throws IOException {
-        ProviderError error = adapter.readError(400, resource("error-400.json").toString(), Map.of());
+    void givenDocumentedErrorBody_whenReadError_thenCodeAndMessage() {
+        ProviderError error = adapter.readError(400, providerFile("zigned", "error-400.json").toString(), Map.of());
 
         assertThat(error).isEqualTo(new ProviderError(400, "400",
                 "Participants of an open agreement cannot be updated"));
@@ -265,12 +262,5 @@ class ZignedAdapterTest {
         fields.put("participant_id", PARTICIPANT);
         fields.putAll(changes);
         return ParticipantUpdate.of("zigned", null, fields, Source.of("test", "t", 1));
-    }
-
-    private static JsonNode resource(String name) throws IOException {
-        try (InputStream in = ZignedAdapterTest.class.getResourceAsStream("/providers/zigned/" + name)) {
-            assertThat(in).as(name).isNotNull();
-            return MAPPER.readTree(in);
-        }
     }
 }

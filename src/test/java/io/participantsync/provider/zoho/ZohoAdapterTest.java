@@ -1,10 +1,10 @@
 package io.participantsync.provider.zoho;
 
+import static io.participantsync.support.TestJson.providerFile;
+import static io.participantsync.support.TestJson.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
@@ -14,8 +14,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.provider.ProviderRequest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Verifies the Zoho Contracts adapter's request mapping, validation, error reading, data centres and OAuth setup. */
 class ZohoAdapterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String CLIENT_SECRET = "cs-SECRET+/=4711";
     private static final String REFRESH_TOKEN = "1000.rt-SECRET.0815";
     private static final String ACCESS_TOKEN = "1000.at-SECRET.9999";
@@ -36,7 +33,7 @@ class ZohoAdapterTest {
     // --- buildRequest -------------------------------------------------------------------------------------------
 
     @Test
-    void givenEmailAndName_whenBuildRequest_thenPutsToTheContactPathWithBothFields() throws IOException {
+    void givenEmailAndName_whenBuildRequest_thenPutsToTheContactPathWithBothFields() {
         ParticipantUpdate update = update(Map.of(
                 "organization", "ABCcompany", "current_email", "ian.walker@abc.com",
                 "email", "ian.walker+new@abc.com", "name", "Ian Walker"));
@@ -48,27 +45,27 @@ class ZohoAdapterTest {
         assertThat(request.query()).isNull();
         assertThat(request.headers()).isEqualTo(
                 Map.of("Accept", "application/json", "Content-Type", "application/json"));
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(expected("update-all-fields.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("zoho", "update-all-fields.json"));
     }
 
     @Test
-    void givenOnlyAName_whenBuildRequest_thenOnlyDisplayNameIsSent() throws IOException {
+    void givenOnlyAName_whenBuildRequest_thenOnlyDisplayNameIsSent() {
         ParticipantUpdate update = update(Map.of(
                 "organization", "ABCcompany", "current_email", "ian.walker@abc.com", "name", "Ian Walker"));
 
         ProviderRequest request = adapter.buildRequest(update, connection(Map.of())).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(expected("update-name-only.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("zoho", "update-name-only.json"));
     }
 
     @Test
-    void givenOnlyAnEmail_whenBuildRequest_thenOnlyEmailIdIsSent() throws IOException {
+    void givenOnlyAnEmail_whenBuildRequest_thenOnlyEmailIdIsSent() {
         ParticipantUpdate update = update(Map.of(
                 "organization", "ABCcompany", "current_email", "ian.walker@abc.com", "email", "ian@new.example.com"));
 
         ProviderRequest request = adapter.buildRequest(update, connection(Map.of())).orElseThrow();
 
-        assertThat(MAPPER.readTree(request.body())).isEqualTo(expected("update-email-only.json"));
+        assertThat(tree(request.body())).isEqualTo(providerFile("zoho", "update-email-only.json"));
     }
 
     @Test
@@ -364,12 +361,5 @@ class ZohoAdapterTest {
                 "client-id", "1000.CLIENT42", "client-secret", CLIENT_SECRET, "refresh-token", REFRESH_TOKEN));
         settings.putAll(extra);
         return new Connection("zoho", "zoho", settings);
-    }
-
-    private static JsonNode expected(String file) throws IOException {
-        try (InputStream in = ZohoAdapterTest.class.getResourceAsStream("/providers/zoho/" + file)) {
-            assertThat(in).as(file).isNotNull();
-            return MAPPER.readTree(in);
-        }
     }
 }
