@@ -149,6 +149,28 @@ class HttpApiTest {
         assertThat(report.path("counts").path("rejected").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void givenSlowProvider_whenWaitRunsOut_then202AndGetShowsProgressUntilCompleted() throws Exception {
+        // every provider call takes 3 s: the batch cannot finish within the 1 s wait
+        app.sandbox.knobs().latencyMs(3000);
+        String body = "[{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
+                + "\"current_email\": \"asa.oberg@example.com\", \"name\": \"Åsa\"}, "
+                + "{\"provider\": \"nobody\"}]";
+
+        HttpResponse<String> r = post("/api/v1/participant-updates?wait=1", "application/json", body, KEY, null);
+
+        assertThat(r.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(r.body()).path("batch_id").asText();
+        HttpResponse<String> progress = get("/api/v1/batches/" + id, KEY);
+        JsonNode running = JSON.readTree(progress.body());
+        assertThat(running.path("status").asText()).isIn("queued", "running");
+        assertThat(running.path("counts").path("received").asInt()).isEqualTo(2);
+        assertThat(running.path("counts").path("updated").asInt()).isZero();
+        JsonNode done = awaitCompleted(id);
+        assertThat(done.path("counts").path("updated").asInt()).isEqualTo(1);
+        assertThat(done.path("counts").path("rejected").asInt()).isEqualTo(1);
+    }
+
     // ---- idempotency ---------------------------------------------------------------------------------------
 
     @Test
