@@ -14,9 +14,11 @@ import io.participantsync.core.ProviderCaller;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
+import io.participantsync.intake.ApiKeys;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.intake.HttpIntake;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.state.BatchHistory;
 import io.participantsync.state.StateStore;
@@ -25,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +55,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final TokenService tokens;
     private final CsvRecordReader csvReader;
     private final StateStore stateStore;
+    private final HttpIntake httpIntake;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -73,6 +77,14 @@ public final class ParticipantSync implements AutoCloseable {
         }
         this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
                 settings.get("csv.field-mapping"), "csv"));
+        long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
+        this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
+                ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
+                settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"), clock);
+        if (httpIntake != null) {
+            // after BatchHistory: a waiting request is woken only once the store holds the report
+            batches.addListener(httpIntake);
+        }
 
         this.main = new Main();
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
@@ -83,7 +95,10 @@ public final class ParticipantSync implements AutoCloseable {
         ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
-        main.setOverrideProperties(settings.asProperties());
+        Properties camelProperties = settings.asProperties();
+        // the business server enforces the API's body limit while reading, so a bigger body is never held
+        camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
+        main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
         main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
@@ -93,6 +108,20 @@ public final class ParticipantSync implements AutoCloseable {
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
         }
+        if (httpIntake != null) {
+            main.bind("httpIntake", httpIntake);
+        }
+    }
+
+    /**
+     * The one-shot commands ({@code sync}, {@code validate}) start the core without edges: they bind no port (two
+     * may run at once, or beside a running service) and keep no metrics nobody can scrape.
+     */
+    private static Properties oneShot(Properties properties) {
+        properties.setProperty("camel.server.enabled", "false");
+        properties.setProperty("camel.management.enabled", "false");
+        properties.setProperty("camel.metrics.enabled", "false");
+        return properties;
     }
 
     /**
@@ -107,6 +136,9 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
+            if (app.httpIntake != null) {
+                app.httpIntake.started(app.main.getCamelContext());
+            }
         } catch (Exception e) {
             app.close();
             throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);

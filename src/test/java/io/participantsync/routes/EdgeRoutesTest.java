@@ -67,7 +67,8 @@ class EdgeRoutesTest {
             }
             Set<String> ids = context.getRouteDefinitions().stream()
                     .map(d -> d.getRouteId()).collect(Collectors.toSet());
-            assertThat(ids).containsExactlyInAnyOrder("intake-csv");
+            assertThat(ids).containsExactlyInAnyOrder("intake-csv", "intake-http-post", "intake-http-batch",
+                    "intake-http-openapi");
         }
     }
 

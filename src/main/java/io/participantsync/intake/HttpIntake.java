@@ -1,0 +1,602 @@
+package io.participantsync.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.core.BatchListener;
+import io.participantsync.core.BatchReport;
+import io.participantsync.core.Headers;
+import io.participantsync.core.RecordSource;
+import io.participantsync.model.DeliveryOutcome;
+import io.participantsync.model.Outcome;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.state.StateStore;
+import io.participantsync.state.StoredBatch;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API's bean (see {@code routes/intake-http.camel.yaml}): authenticates a request, turns a JSON or CSV body
+ * into canonical records for {@code direct:ingest-batch}, honours {@code Idempotency-Key}, answers {@code 202} (or
+ * {@code 200} with the report after {@code ?wait}), serves batch reports from the state store, the OpenAPI document,
+ * and RFC 9457 problems. It holds no delivery logic: the core does that.
+ */
+public final class HttpIntake implements BatchListener {
+
+    /** Exchange properties the edge reads: whether to hand the records to the core. */
+    public static final String NEW_BATCH = "PsHttpNewBatch";
+    static final String BATCH_ID = "PsHttpBatchId";
+    static final String RECEIVED = "PsHttpReceived";
+    static final String WAIT = "PsHttpWait";
+    static final String REPLAY = "PsHttpReplay";
+    static final String PATH = "PsHttpPath";
+    static final String REQUEST_ID = "PsHttpRequestId";
+
+    public static final String KIND = "http";
+    static final String PROBLEM_JSON = "application/problem+json";
+    private static final String JSON = "application/json";
+    private static final String BATCHES_PATH = "/api/v1/batches/";
+    private static final String OPENAPI_RESOURCE = "/openapi/participant-sync-api.json";
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+    private static final Pattern PARSE_STOP = Pattern.compile("parsing stopped at row (\\d+)[^:]*: (.*)");
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIntake.class);
+
+    private final StateStore store;
+    private final CsvRecordReader csvReader;
+    private final JsonRecordMapper jsonMapper = new JsonRecordMapper();
+    private final ApiKeys keys;
+    private final long maxBodyBytes;
+    private final int maxWaitSeconds;
+    private final Path reportDir;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    /** Batches accepted by this instance and not finished yet: their progress, and a signal for {@code ?wait}. */
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private volatile byte[] openApi;
+
+    /**
+     * @param reportDir where each batch's JSON report file is written ({@code <data.dir>/batches})
+     */
+    public HttpIntake(StateStore store, CsvRecordReader csvReader, ApiKeys keys, long maxBodyBytes,
+            int maxWaitSeconds, Path reportDir, Clock clock) {
+        this.store = store;
+        this.csvReader = csvReader;
+        this.keys = keys;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxWaitSeconds = maxWaitSeconds;
+        this.reportDir = reportDir;
+        this.clock = clock;
+    }
+
+    /**
+     * Called once the service started: shapes the business server's 413 as a problem and says at startup
+     * (WARN) when no API key is configured.
+     */
+    public void started(CamelContext camel) {
+        if (!HttpServerErrors.install(camel, maxBodyBytes)) {
+            return;
+        }
+        if (keys.isEmpty()) {
+            LOG.warn("http.api-keys is not set: the HTTP API accepts requests from loopback clients only (set "
+                    + "HTTP_API_KEYS to accept others with 'Authorization: Bearer <key>')");
+        }
+    }
+
+    // ---- POST /api/v1/participant-updates ------------------------------------------------------------------
+
+    /**
+     * Checks and reads a POST: on success the body becomes a {@link RecordSource} with the core's headers, and
+     * {@link #NEW_BATCH} says whether the edge must hand it on (false for an idempotent replay).
+     *
+     * @throws ApiProblem what to answer instead
+     */
+    public void receive(Exchange e) {
+        begin(e);
+        String requestId = e.getProperty(REQUEST_ID, String.class);
+        String mediaType = mediaType(e.getIn().getHeader("Content-Type", String.class));
+        byte[] body = body(e);
+        if (body.length > maxBodyBytes) {
+            throw tooLarge(maxBodyBytes);
+        }
+        int wait = waitSeconds(e.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        String idempotencyKey = e.getIn().getHeader("Idempotency-Key", String.class);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw ApiProblem.of(400, "invalid-idempotency-key", "Bad Request", "the Idempotency-Key header must "
+                    + "be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+
+        List<ParticipantUpdate> jsonRecords = null;
+        long received;
+        if (mediaType.equals("text/csv")) {
+            received = countCsv(body, requestId);
+        } else {
+            jsonRecords = parseJson(body, requestId);
+            received = jsonRecords.size();
+        }
+
+        String batchId = UUID.randomUUID().toString();
+        boolean replay = false;
+        if (idempotencyKey != null) {
+            String sha = sha256(body);
+            Optional<StateStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(idempotencyKey.trim(), sha,
+                    batchId);
+            if (earlier.isPresent()) {
+                if (!earlier.get().bodySha256().equals(sha)) {
+                    throw ApiProblem.of(409, "idempotency-key-reused", "Conflict", "the Idempotency-Key was "
+                            + "already used with a different body (batch " + earlier.get().batchId() + ")")
+                            .with("batch_id", earlier.get().batchId());
+                }
+                batchId = earlier.get().batchId();
+                replay = true;
+            }
+        }
+        e.setProperty(BATCH_ID, batchId);
+        e.setProperty(RECEIVED, received);
+        e.setProperty(WAIT, wait);
+        e.setProperty(REPLAY, replay);
+        e.setProperty(NEW_BATCH, !replay);
+        if (replay) {
+            return;
+        }
+
+        Tracked t = new Tracked(received);
+        tracked.put(batchId, t);
+        // the request's own headers (Authorization above all) never travel with the records
+        e.getIn().removeHeaders("*");
+        e.getIn().setHeader(Headers.SOURCE_KIND, KIND);
+        e.getIn().setHeader(Headers.SOURCE_NAME, requestId);
+        e.getIn().setHeader(Headers.BATCH_ID, batchId);
+        e.getIn().setHeader(Headers.REPORT_PATH, reportDir.resolve(batchId + ".report.json").toString());
+        e.getIn().setHeader(Headers.OUTCOME_LISTENER, (Consumer<DeliveryOutcome>) t::count);
+        e.getIn().setBody(jsonRecords != null ? RecordSource.of(jsonRecords, List.of()) : openCsv(body, requestId));
+    }
+
+    /** Answers an accepted POST: {@code 202} at once, or {@code 200} with the report if it finishes within wait. */
+    public void respond(Exchange e) {
+        String batchId = e.getProperty(BATCH_ID, String.class);
+        int wait = e.getProperty(WAIT, 0, Integer.class);
+        boolean replay = e.getProperty(REPLAY, false, Boolean.class);
+        e.getIn().removeHeaders("*");
+        if (replay) {
+            e.getIn().setHeader("Idempotent-Replayed", "true");
+        }
+        e.getIn().setHeader("Location", BATCHES_PATH + batchId);
+        if (wait > 0) {
+            Optional<ObjectNode> report = awaitReport(batchId, wait);
+            if (report.isPresent()) {
+                answer(e, 200, JSON, report.get());
+                return;
+            }
+        }
+        ObjectNode accepted = json.createObjectNode();
+        accepted.put("batch_id", batchId);
+        accepted.put("received", e.getProperty(RECEIVED, 0L, Long.class));
+        accepted.put("status_url", BATCHES_PATH + batchId);
+        answer(e, 202, JSON, accepted);
+    }
+
+    // ---- GET /api/v1/batches/{id} --------------------------------------------------------------------------
+
+    /** Answers a batch's report (completed), its progress (running or queued), or 404. */
+    public void batch(Exchange e) {
+        begin(e);
+        String id = e.getIn().getHeader("id", String.class);
+        e.getIn().removeHeaders("*");
+        Optional<ObjectNode> found = id == null || id.isBlank() ? Optional.empty() : status(id);
+        if (found.isEmpty()) {
+            throw ApiProblem.of(404, "unknown-batch", "Not Found", "no batch with id '" + printable(id) + "'");
+        }
+        answer(e, 200, JSON, found.get());
+    }
+
+    /** The batch as the API shows it: the full report once completed, else status and counts so far. */
+    Optional<ObjectNode> status(String batchId) {
+        Optional<StoredBatch> stored = store.findBatch(batchId);
+        if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+            return Optional.of(completedReport(stored.get()));
+        }
+        Tracked t = tracked.get(batchId);
+        if (stored.isEmpty() && t == null) {
+            return Optional.empty();
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("batch_id", batchId);
+        out.put("status", stored.isPresent() ? StoredBatch.RUNNING : "queued");
+        if (stored.isPresent()) {
+            out.putObject("source").put("kind", stored.get().sourceKind()).put("name", stored.get().sourceName());
+            out.put("started_at", stored.get().startedAt().toString());
+        }
+        ObjectNode counts = out.putObject("counts");
+        if (t != null) {
+            counts.put("received", t.received);
+            for (Outcome o : Outcome.values()) {
+                counts.put(o.label(), t.counts.get(o).get());
+            }
+        } else {
+            StoredBatch s = stored.get();
+            counts.put("received", s.received()).put("updated", s.updated()).put("unchanged", s.unchanged())
+                    .put("rejected", s.rejected()).put("failed", s.failed());
+        }
+        return Optional.of(out);
+    }
+
+    // ---- GET /api/v1/openapi.json --------------------------------------------------------------------------
+
+    /** Answers the OpenAPI 3 document of this API (a resource in the jar). */
+    public void openApi(Exchange e) {
+        // public: it describes the API and holds no data
+        e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
+        e.getIn().removeHeaders("*");
+        byte[] doc = openApi;
+        if (doc == null) {
+            try (InputStream in = HttpIntake.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
+                }
+                doc = in.readAllBytes();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            openApi = doc;
+        }
+        e.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        e.getIn().setHeader(Exchange.CONTENT_TYPE, JSON);
+        e.getIn().setBody(doc);
+    }
+
+    // ---- errors --------------------------------------------------------------------------------------------
+
+    /** The edge's error handler: answers the {@link ApiProblem} caught, or a 500 problem for anything else. */
+    public void problem(Exchange e) {
+        Exception caught = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String path = e.getProperty(PATH, String.class);
+        if (path == null) {
+            path = e.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+        }
+        ApiProblem problem;
+        if (caught instanceof ApiProblem p) {
+            problem = p;
+        } else {
+            String requestId = e.getProperty(REQUEST_ID, String.class);
+            // the exception's message stays in the log: it may name internals the client has no use for
+            LOG.error("HTTP request {} to {} failed", requestId, path, caught);
+            problem = ApiProblem.of(500, "internal-error", "Internal Server Error", "the request could not be "
+                    + "processed; the service log has the reason (request " + requestId + ")");
+        }
+        e.getIn().removeHeaders("*");
+        problem.headers().forEach((k, v) -> e.getIn().setHeader(k, v));
+        answer(e, problem.status(), PROBLEM_JSON, problemJson(json, problem, path));
+    }
+
+    /** The RFC 9457 document of a problem. */
+    static ObjectNode problemJson(ObjectMapper json, ApiProblem p, String instance) {
+        ObjectNode node = json.createObjectNode();
+        node.put("type", p.type());
+        node.put("title", p.title());
+        node.put("status", p.status());
+        node.put("detail", p.detail());
+        if (instance != null) {
+            node.put("instance", instance);
+        }
+        p.extensions().forEach((k, v) -> node.set(k, json.valueToTree(v)));
+        return node;
+    }
+
+    static ApiProblem tooLarge(long maxBodyBytes) {
+        return ApiProblem.of(413, "body-too-large", "Content Too Large", "the body is larger than "
+                + maxBodyBytes + " bytes (http.max-body-bytes): split it into several requests")
+                .with("max_body_bytes", maxBodyBytes);
+    }
+
+    // ---- batch listener ------------------------------------------------------------------------------------
+
+    @Override
+    public void opened(String batchId, String sourceKind, String sourceName) {
+        // the state store's row (added by its own listener) now says "running"
+    }
+
+    /** Called after the state store recorded the batch (its listener was added first): wakes {@code ?wait}. */
+    @Override
+    public void closed(BatchReport report) {
+        Tracked t = tracked.remove(report.batchId());
+        if (t != null) {
+            t.done.complete(null);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Authenticates the request and gives it an id (the batch's source name, and the problem's reference). */
+    private void begin(Exchange e) {
+        e.setProperty(REQUEST_ID, UUID.randomUUID().toString());
+        e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
+        keys.check(e.getIn().getHeader("Authorization", String.class), remoteAddress(e));
+    }
+
+    /** The client's address as Vert.x saw the connection (a header a client cannot forge: it is not a String). */
+    static InetAddress remoteAddress(Exchange e) {
+        Object remote = e.getIn().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
+        if (remote instanceof SocketAddress a && a.isInetSocket() && a.hostAddress() != null) {
+            try {
+                // an IP literal: no name lookup happens
+                return InetAddress.getByName(a.hostAddress());
+            } catch (UnknownHostException ex) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static String mediaType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw unsupported("the request has no Content-Type");
+        }
+        String[] parts = contentType.split(";");
+        String type = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.equals("text/csv")) {
+            throw unsupported("Content-Type '" + printable(parts[0].trim()) + "' is not accepted");
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String[] kv = parts[i].split("=", 2);
+            if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("charset")) {
+                String charset = kv[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw unsupported("charset '" + printable(charset) + "' is not accepted: send UTF-8");
+                }
+            }
+        }
+        return type;
+    }
+
+    private static ApiProblem unsupported(String why) {
+        return ApiProblem.of(415, "unsupported-media-type", "Unsupported Media Type", why
+                + ": send 'application/json' (one record or an array) or 'text/csv' (the CSV drop's format)")
+                .withHeader("Accept-Post", "application/json, text/csv");
+    }
+
+    private static byte[] body(Exchange e) {
+        Object body = e.getIn().getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof Buffer b) {
+            return b.getBytes();
+        }
+        byte[] bytes = e.getIn().getBody(byte[].class);
+        return bytes == null ? new byte[0] : bytes;
+    }
+
+    private int waitSeconds(String query) {
+        String raw = queryParameter(query, "wait");
+        if (raw == null) {
+            return 0;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException ex) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > maxWaitSeconds) {
+            throw ApiProblem.of(400, "invalid-wait", "Bad Request", "wait must be a whole number of seconds from 0 "
+                    + "to " + maxWaitSeconds + " (http.max-wait-seconds), was '" + printable(raw) + "'");
+        }
+        return seconds;
+    }
+
+    static String queryParameter(String query, String name) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            String[] kv = pair.split("=", 2);
+            if (URLDecoder.decode(kv[0], StandardCharsets.UTF_8).equals(name)) {
+                return kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The one place a JSON body becomes records (the shared {@link JsonRecordMapper}); a body that is not JSON at all
+     * is a {@code 400} naming line and column.
+     */
+    private List<ParticipantUpdate> parseJson(byte[] body, String requestId) {
+        try {
+            return jsonMapper.map(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
+                    KIND, requestId, clock.instant());
+        } catch (JsonInputException ex) {
+            ApiProblem p = ApiProblem.of(400, "malformed-json", "Bad Request", ex.getMessage());
+            if (ex.line() > 0) {
+                p = p.with("line", ex.line()).with("column", ex.column());
+            }
+            throw p;
+        }
+    }
+
+    /**
+     * Reads the CSV once to count its records and to refuse a body the parser cannot read; the batch then streams
+     * it again (the body is in memory anyway, bounded by {@code http.max-body-bytes}).
+     */
+    private long countCsv(byte[] body, String requestId) {
+        if (body.length == 0) {
+            throw ApiProblem.of(400, "malformed-csv", "Bad Request", "the body is empty: expected a CSV header line "
+                    + "and data rows");
+        }
+        try (RecordStream rows = openCsv(body, requestId)) {
+            long n = 0;
+            while (rows.hasNext()) {
+                rows.next();
+                n++;
+            }
+            for (String note : rows.notes()) {
+                Matcher m = PARSE_STOP.matcher(note);
+                if (m.matches()) {
+                    long row = Long.parseLong(m.group(1));
+                    throw ApiProblem.of(400, "malformed-csv", "Bad Request", "malformed CSV at "
+                            + (row == 0 ? "the header line" : "data row " + row) + ": " + m.group(2))
+                            .with("row", row);
+                }
+                if (note.equals("file is empty")) {
+                    throw ApiProblem.of(400, "malformed-csv", "Bad Request", "the body has no CSV header line");
+                }
+            }
+            return n;
+        }
+    }
+
+    private RecordStream openCsv(byte[] body, String requestId) {
+        try {
+            return csvReader.open(new ByteArrayInputStream(body), requestId, KIND);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Waits up to {@code seconds} for the batch to complete; its report, or empty if it is still going. */
+    private Optional<ObjectNode> awaitReport(String batchId, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            Tracked t = tracked.get(batchId);
+            long left = deadline - System.nanoTime();
+            if (t != null && left > 0) {
+                try {
+                    t.done.get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException ex) {
+                    return Optional.empty();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                } catch (ExecutionException ex) {
+                    return Optional.empty();
+                }
+            }
+            Optional<StoredBatch> stored = store.findBatch(batchId);
+            if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+                return Optional.of(completedReport(stored.get()));
+            }
+            left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            // a batch of another instance (an idempotent replay): poll the shared store
+            try {
+                Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The stored report (or its file, for reports too big for the store), with {@code status: completed}. */
+    private ObjectNode completedReport(StoredBatch b) {
+        JsonNode report = null;
+        try {
+            if (b.reportJson() != null) {
+                report = json.readTree(b.reportJson());
+            } else {
+                Path file = reportDir.resolve(b.batchId() + ".report.json");
+                if (b.batchId().matches("[A-Za-z0-9._-]+") && Files.isReadable(file)) {
+                    report = json.readTree(file.toFile());
+                }
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot read the report of batch " + b.batchId(), ex);
+        }
+        ObjectNode out = json.createObjectNode();
+        out.put("batch_id", b.batchId());
+        out.put("status", StoredBatch.COMPLETED);
+        if (report instanceof ObjectNode full) {
+            out.setAll(full);
+            return out;
+        }
+        out.putObject("source").put("kind", b.sourceKind()).put("name", b.sourceName());
+        out.put("started_at", b.startedAt().toString());
+        out.put("finished_at", b.finishedAt() == null ? null : b.finishedAt().toString());
+        out.putObject("counts").put("received", b.received()).put("updated", b.updated())
+                .put("unchanged", b.unchanged()).put("rejected", b.rejected()).put("failed", b.failed());
+        out.putArray("notes").add("the rows of this report are not kept in the state store");
+        return out;
+    }
+
+    private void answer(Exchange e, int status, String contentType, JsonNode body) {
+        e.getIn().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        e.getIn().setHeader(Exchange.CONTENT_TYPE, contentType);
+        try {
+            e.getIn().setBody(json.writeValueAsBytes(body));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** A client-supplied value fit to quote in a problem: bounded, with no control characters. */
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+    }
+
+    /** A batch this instance accepted: counts so far (from the core's outcome listener) and a done signal. */
+    private static final class Tracked {
+        final long received;
+        final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Tracked(long received) {
+            this.received = received;
+            for (Outcome o : Outcome.values()) {
+                counts.put(o, new AtomicLong());
+            }
+        }
+
+        void count(DeliveryOutcome o) {
+            counts.get(o.outcome()).incrementAndGet();
+        }
+    }
+}
