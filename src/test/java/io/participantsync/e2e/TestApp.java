@@ -9,6 +9,10 @@ import io.participantsync.core.RecordSource;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
 import io.participantsync.sandbox.SandboxServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +34,11 @@ final class TestApp implements AutoCloseable {
 
     /** Starts sandbox and service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir}. */
     static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
+        return start(dir, withEdges, extra, withEdges);
+    }
+
+    /** As above; {@code withState} opens the state store (H2 under {@code dir}/data unless {@code state.jdbc-url}). */
+    static TestApp start(Path dir, boolean withEdges, Map<String, String> extra, boolean withState) {
         SandboxServer sandbox = SandboxServer.start(0);
         Settings settings = Settings.load(null, Map.of());
         Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
@@ -40,14 +49,29 @@ final class TestApp implements AutoCloseable {
         props.put("csv.poll-delay-ms", "100");
         props.put("delivery.initial-backoff-ms", "20");
         props.put("delivery.max-backoff-ms", "200");
+        // the HTTP API (served with the edges) on a free port: tests run beside each other and beside a service
+        props.put("camel.server.port", String.valueOf(freePort()));
         props.putAll(extra);
         settings.overrideAll(props);
         try {
-            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges), dir);
+            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges, withState), dir);
         } catch (RuntimeException e) {
             sandbox.close();
             throw e;
         }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The HTTP API's base URL (when started with the edges). */
+    String apiUrl() {
+        return "http://127.0.0.1:" + app.settings().get("camel.server.port");
     }
 
     /** Sends records as one batch through the core (as `sync` does) and waits for the report. */
