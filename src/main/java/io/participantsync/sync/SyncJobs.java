@@ -187,7 +187,7 @@ public final class SyncJobs {
                 problems.add(prefix + "lock-ttl-seconds must be at least 10, was " + ttl);
             }
         } catch (ConfigurationException e) {
-            problems.add(e.getMessage());
+            problems.addAll(e.problems());
         }
         if (problems.size() > before) {
             return null;
