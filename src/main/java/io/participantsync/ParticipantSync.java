@@ -5,6 +5,7 @@ import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Connections;
 import io.participantsync.config.Settings;
 import io.participantsync.core.Batches;
+import io.participantsync.core.ChangeDetector;
 import io.participantsync.core.CoreRoutes;
 import io.participantsync.core.DeliveryErrorHandling;
 import io.participantsync.core.DeliveryPolicy;
@@ -22,6 +23,10 @@ import io.participantsync.intake.HttpIntake;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.state.BatchHistory;
 import io.participantsync.state.StateStore;
+import io.participantsync.sync.SyncJobApi;
+import io.participantsync.sync.SyncJobRunner;
+import io.participantsync.sync.SyncJobs;
+import io.participantsync.sync.SyncState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -56,6 +61,8 @@ public final class ParticipantSync implements AutoCloseable {
     private final CsvRecordReader csvReader;
     private final StateStore stateStore;
     private final HttpIntake httpIntake;
+    private final SyncJobs syncJobs;
+    private final SyncJobRunner syncJobRunner;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -70,8 +77,10 @@ public final class ParticipantSync implements AutoCloseable {
         Path dataDir = Path.of(settings.get("data.dir", "data"));
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
         this.batches = new Batches(clock, deadLetters, dataDir.resolve("batches"));
-        this.dispatcher = new Dispatcher(providers, connections);
+        this.syncJobs = SyncJobs.load(settings, providers, connections);
         this.stateStore = withState ? StateStore.open(settings, clock) : null;
+        SyncState syncState = stateStore == null ? null : new SyncState(stateStore);
+        this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState);
         if (stateStore != null) {
             batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
         }
@@ -91,6 +100,9 @@ public final class ParticipantSync implements AutoCloseable {
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
+        if (syncState != null) {
+            recorder.addListener(syncState);
+        }
         // bounded queue + caller-runs: the streaming split never reads far ahead of delivery, so memory stays flat
         ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
@@ -107,6 +119,12 @@ public final class ParticipantSync implements AutoCloseable {
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
+            this.syncJobRunner = new SyncJobRunner(syncJobs, stateStore, http, this::producerTemplate, dataDir,
+                    instanceId());
+            main.bind("syncJobs", syncJobRunner);
+            main.bind("syncJobApi", new SyncJobApi(syncJobRunner));
+        } else {
+            this.syncJobRunner = null;
         }
         if (httpIntake != null) {
             main.bind("httpIntake", httpIntake);
@@ -142,6 +160,14 @@ public final class ParticipantSync implements AutoCloseable {
         } catch (Exception e) {
             app.close();
             throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);
+        }
+        if (withEdges && app.syncJobRunner != null) {
+            try {
+                app.syncJobRunner.schedule(app.camel());
+            } catch (RuntimeException e) {
+                app.close();
+                throw e;
+            }
         }
         return app;
     }
@@ -197,8 +223,21 @@ public final class ParticipantSync implements AutoCloseable {
         return stateStore;
     }
 
+    /** The configured sync jobs (validated at startup). */
+    public SyncJobs syncJobs() {
+        return syncJobs;
+    }
+
+    /** Runs sync jobs; {@code null} when this process was started without a state store. */
+    public SyncJobRunner syncJobRunner() {
+        return syncJobRunner;
+    }
+
     @Override
     public void close() {
+        if (syncJobRunner != null) {
+            syncJobRunner.close();
+        }
         try {
             main.stop();
         } catch (Exception e) {
@@ -207,6 +246,17 @@ public final class ParticipantSync implements AutoCloseable {
         if (stateStore != null) {
             stateStore.close();
         }
+    }
+
+    /** Names this process as a lock owner: host, pid and a random part (two services in one JVM differ). */
+    private static String instanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static FileIdempotentRepository processedFiles(Path dataDir) {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "configuration error.")
 public final class SyncCommand implements Callable<Integer> {
 
-    private static final int SHOWN_PROBLEMS = 20;
+    static final int SHOWN_PROBLEMS = 20;
 
     @Mixin
     GlobalOptions global;
@@ -92,14 +92,15 @@ public final class SyncCommand implements Callable<Integer> {
             } finally {
                 progress.stop();
             }
-            print(out, r, Duration.ofNanos(System.nanoTime() - t0), problems, rt);
+            print(out, "sync", r, Duration.ofNanos(System.nanoTime() - t0), problems, rt);
             return r.allSucceeded() ? 0 : 1;
         }
     }
 
-    private static void print(PrintStream out, BatchReport r, Duration took, List<DeliveryOutcome> problems,
+    /** The one-screen summary of a batch; shared with {@code sync-job}. */
+    static void print(PrintStream out, String command, BatchReport r, Duration took, List<DeliveryOutcome> problems,
             Runtime rt) {
-        out.printf("participant-sync sync: %d records from %s in %.1f s%s%n", r.received(), r.sourceName(),
+        out.printf("participant-sync %s: %d records from %s in %.1f s%s%n", command, r.received(), r.sourceName(),
                 took.toMillis() / 1000.0, rt.sandbox != null ? " (sandbox " + rt.sandbox.url() + ")" : "");
         out.printf("  %-12s %8s %10s %9s %7s%n", "provider", "updated", "unchanged", "rejected", "failed");
         r.byProvider().forEach((p, c) -> out.printf("  %-12s %8d %10d %9d %7d%n", p,

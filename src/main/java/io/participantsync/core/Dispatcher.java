@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * Decides each record's {@link Plan}: resolves provider and connection, runs the provider's validation and builds
- * its request. Shared by the delivery route and the {@code validate} command, so a dry run shows exactly what a
- * real run would do.
+ * its request; a record its {@link ChangeDetector} knows as already applied is planned unchanged. Shared by the
+ * delivery route and the {@code validate} command, so a dry run shows exactly what a real run would do.
  */
 public final class Dispatcher {
 
@@ -26,10 +26,16 @@ public final class Dispatcher {
 
     private final ProviderRegistry providers;
     private final Connections connections;
+    private final ChangeDetector changes;
 
     public Dispatcher(ProviderRegistry providers, Connections connections) {
+        this(providers, connections, ChangeDetector.NONE);
+    }
+
+    public Dispatcher(ProviderRegistry providers, Connections connections, ChangeDetector changes) {
         this.providers = providers;
         this.connections = connections;
+        this.changes = changes;
     }
 
     public Plan plan(ParticipantUpdate raw) {
@@ -56,7 +62,7 @@ public final class Dispatcher {
             return new Plan.Reject(update, resolution.connection().name(), problems);
         }
         Optional<ProviderRequest> request = adapter.get().buildRequest(update, resolution.connection());
-        if (request.isEmpty()) {
+        if (request.isEmpty() || changes.alreadyApplied(update, resolution.connection())) {
             return new Plan.Unchanged(update, resolution.connection());
         }
         return new Plan.Deliver(update, resolution.connection(), adapter.get(), request.get());

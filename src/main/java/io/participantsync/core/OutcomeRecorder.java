@@ -11,6 +11,9 @@ import io.participantsync.model.ProviderError;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the end of a record's journey into its one {@link DeliveryOutcome}: writes the dead letter for rejected and
- * failed records, adds the outcome to its batch, and logs one line (ids, provider, outcome; never field values).
+ * failed records, adds the outcome to its batch, tells the outcome listeners (a sync job's change detection) and
+ * logs one line (ids, provider, outcome; never field values).
  */
 public final class OutcomeRecorder {
 
@@ -27,11 +31,20 @@ public final class OutcomeRecorder {
     private final Batches batches;
     private final DeadLetterWriter deadLetters;
     private final Clock clock;
+    private final List<Consumer<DeliveryOutcome>> listeners = new CopyOnWriteArrayList<>();
 
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
         this.batches = batches;
         this.deadLetters = deadLetters;
         this.clock = clock;
+    }
+
+    /**
+     * Adds a listener told of every outcome once it is recorded. A listener that throws is logged and ignored: the
+     * outcome stands.
+     */
+    public void addListener(Consumer<DeliveryOutcome> listener) {
+        listeners.add(listener);
     }
 
     /** Records the outcome of a record that went through without an error (possibly after retries). */
@@ -60,6 +73,7 @@ public final class OutcomeRecorder {
         Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
+        tell(outcome);
         // the exception is now an outcome: the caller (split, file consumer) must see success
         exchange.setException(null);
     }
@@ -99,6 +113,17 @@ public final class OutcomeRecorder {
         LOG.error("internal error on {}", where, failure);
         return new DeliveryOutcome(update, connection, Outcome.FAILED, "internal", Redaction.redact(message, update),
                 null, attempts, started, now);
+    }
+
+    private void tell(DeliveryOutcome outcome) {
+        for (Consumer<DeliveryOutcome> l : listeners) {
+            try {
+                l.accept(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: outcome listener failed: {}", outcome.update() == null ? "?"
+                        : outcome.update().source().correlationId(), e.toString());
+            }
+        }
     }
 
     private static String describe(String provider, ProviderError e) {

@@ -79,8 +79,11 @@ public record CsvOptions(Character delimiter, Map<String, String> fieldMapping) 
         return SEPARATORS.matcher(s).replaceAll("_");
     }
 
-    /** The canonical name of a (raw) user header: normalised, then renamed by the field mapping. */
-    String canonicalName(String header) {
+    /**
+     * The canonical name of a (raw) user header: normalised, then renamed by the field mapping. Public for the other
+     * tabular inputs (a sync job's JDBC columns and JSON keys), which name their fields the same way.
+     */
+    public String canonicalName(String header) {
         String normalised = normaliseHeader(header);
         return fieldMapping.getOrDefault(normalised, normalised);
     }

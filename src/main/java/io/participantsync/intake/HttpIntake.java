@@ -342,6 +342,16 @@ public final class HttpIntake implements BatchListener {
     // ---- helpers -------------------------------------------------------------------------------------------
 
     /** Authenticates the request and gives it an id (the batch's source name, and the problem's reference). */
+    /**
+     * Checks the API key of a request to another endpoint of the API (the sync-job runs), with this edge's request
+     * id and error answers.
+     *
+     * @throws ApiProblem 401 / 403 when the caller may not use the API
+     */
+    public void authenticate(Exchange e) {
+        begin(e);
+    }
+
     private void begin(Exchange e) {
         e.setProperty(REQUEST_ID, UUID.randomUUID().toString());
         e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));

@@ -9,6 +9,7 @@ import io.participantsync.model.Problem;
 import io.participantsync.model.Source;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderRegistry;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,32 @@ class DispatcherTest {
 
         assertThat(plan).isInstanceOf(Plan.Unchanged.class);
         assertThat(plan.update().fields()).isEqualTo(locators());
+    }
+
+    @Test
+    void givenChangeDetectorKnowsTheRecord_whenPlan_thenUnchangedOnItsConnectionWithoutARequest() {
+        List<String> asked = new ArrayList<>();
+        Dispatcher detecting = new Dispatcher(ProviderRegistry.standard(id -> Map.of()),
+                Connections.of(List.of(zigned, zignedNo)), (u, c) -> asked.add(c.name()) && u.has("name"));
+
+        Plan known = detecting.plan(update("zigned", null, locators("name", "Anna")));
+        Plan other = detecting.plan(update("zigned", null, locators("email", "anna@example.com")));
+
+        assertThat(known).isEqualTo(new Plan.Unchanged(known.update(), zigned));
+        assertThat(other).isInstanceOf(Plan.Deliver.class);
+        assertThat(asked).containsExactly("zigned", "zigned");
+    }
+
+    @Test
+    void givenChangeDetector_whenRecordInvalidOrEmpty_thenNotAsked() {
+        List<String> asked = new ArrayList<>();
+        Dispatcher detecting = new Dispatcher(ProviderRegistry.standard(id -> Map.of()),
+                Connections.of(List.of(zigned, zignedNo)), (u, c) -> asked.add(c.name()));
+
+        assertThat(detecting.plan(update("zigned", null, locators("email", "not-an-email"))))
+                .isInstanceOf(Plan.Reject.class);
+        assertThat(detecting.plan(update("zigned", null, locators()))).isInstanceOf(Plan.Unchanged.class);
+        assertThat(asked).isEmpty();
     }
 
     private static Map<String, String> locators(String... more) {

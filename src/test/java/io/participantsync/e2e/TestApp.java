@@ -34,6 +34,11 @@ final class TestApp implements AutoCloseable {
 
     /** Starts sandbox and service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir}. */
     static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
+        return start(dir, withEdges, extra, withEdges);
+    }
+
+    /** As above; {@code withState} opens the state store (H2 under {@code dir}/data unless {@code state.jdbc-url}). */
+    static TestApp start(Path dir, boolean withEdges, Map<String, String> extra, boolean withState) {
         SandboxServer sandbox = SandboxServer.start(0);
         Settings settings = Settings.load(null, Map.of());
         Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
@@ -49,11 +54,24 @@ final class TestApp implements AutoCloseable {
         props.putAll(extra);
         settings.overrideAll(props);
         try {
-            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges), dir);
+            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges, withState), dir);
         } catch (RuntimeException e) {
             sandbox.close();
             throw e;
         }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The HTTP API's base URL (when started with the edges). */
+    String apiUrl() {
+        return "http://127.0.0.1:" + app.settings().get("camel.server.port");
     }
 
     /** Sends records as one batch through the core (as `sync` does) and waits for the report. */
@@ -67,14 +85,6 @@ final class TestApp implements AutoCloseable {
     }
 
     /** A loopback port nobody listens on right now. */
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static ParticipantUpdate record(String provider, String connection, Map<String, String> fields) {
         return ParticipantUpdate.of(provider, connection, fields, Source.of("test", "test-batch", 1));
     }

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.Model;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -68,7 +69,10 @@ class EdgeRoutesTest {
             Set<String> ids = context.getRouteDefinitions().stream()
                     .map(d -> d.getRouteId()).collect(Collectors.toSet());
             assertThat(ids).containsExactlyInAnyOrder("intake-csv", "intake-http-post", "intake-http-batch",
-                    "intake-http-openapi");
+                    "intake-http-openapi", "api-sync-job-runs");
+            Set<String> templates = context.getCamelContextExtension().getContextPlugin(Model.class)
+                    .getRouteTemplateDefinitions().stream().map(d -> d.getId()).collect(Collectors.toSet());
+            assertThat(templates).containsExactly("intake-sync-job");
         }
     }
 
