@@ -18,6 +18,7 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.provider.ProviderRegistry;
+import io.participantsync.queue.Queues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final TokenService tokens;
     private final CsvRecordReader csvReader;
+    private final Queues queues;
 
     private ParticipantSync(Settings settings, boolean withEdges) {
         this.settings = settings;
@@ -83,6 +85,11 @@ public final class ParticipantSync implements AutoCloseable {
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
                 batches, pool, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+        // queue edges (JMS, Kafka): broker, connection factory and their bean, only for the long-running service
+        this.queues = withEdges ? Queues.create(settings, dataDir, deadLetters.dir(), clock) : null;
+        if (queues != null) {
+            queues.bindTo(main);
+        }
     }
 
     /** Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. */
@@ -137,6 +144,11 @@ public final class ParticipantSync implements AutoCloseable {
 
     public CsvRecordReader csvReader() {
         return csvReader;
+    }
+
+    /** The queue edges' wiring, or {@code null} when the edges are not loaded. */
+    public Queues queues() {
+        return queues;
     }
 
     public Settings settings() {

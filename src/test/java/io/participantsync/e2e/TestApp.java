@@ -9,6 +9,10 @@ import io.participantsync.core.RecordSource;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
 import io.participantsync.sandbox.SandboxServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +44,9 @@ final class TestApp implements AutoCloseable {
         props.put("csv.poll-delay-ms", "100");
         props.put("delivery.initial-backoff-ms", "20");
         props.put("delivery.max-backoff-ms", "200");
+        // the embedded JMS broker of a test must not collide with another test run on this machine
+        props.put("jms.port", String.valueOf(freePort()));
+        props.put("queue.report-dir", dir.resolve("reports").toString());
         props.putAll(extra);
         settings.overrideAll(props);
         try {
@@ -58,6 +65,15 @@ final class TestApp implements AutoCloseable {
         headers.put(Headers.REPORT_PATH, dir.resolve("report-" + System.nanoTime() + ".json").toString());
         return app.producerTemplate().requestBodyAndHeaders(Endpoints.INGEST_BATCH,
                 RecordSource.of(records, List.of()), headers, BatchReport.class);
+    }
+
+    /** A TCP port free right now on 127.0.0.1. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ParticipantUpdate record(String provider, String connection, Map<String, String> fields) {

@@ -67,7 +67,7 @@ class EdgeRoutesTest {
             }
             Set<String> ids = context.getRouteDefinitions().stream()
                     .map(d -> d.getRouteId()).collect(Collectors.toSet());
-            assertThat(ids).containsExactlyInAnyOrder("intake-csv");
+            assertThat(ids).containsExactlyInAnyOrder("intake-csv", "intake-jms", "intake-kafka");
         }
     }
 
