@@ -86,6 +86,8 @@ public final class EmbeddedBroker implements Service {
                 .setAutoCreateQueues(true)
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setAutoCreateDeadLetterResources(true)
+                .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                .setAutoCreateExpiryResources(true)
                 .setMaxDeliveryAttempts(maxDeliveryAttempts)
                 .setRedeliveryDelay(redeliveryDelayMs)
                 .setRedeliveryMultiplier(2.0)

@@ -21,7 +21,6 @@ import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class QueueIntake {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmssSSS").withZone(ZoneOffset.UTC);
 
     private final JsonRecordMapper mapper;
-    private final IdempotentRepository progress;
+    private final DeliveryProgress progress;
     private final UnparseableMessages unparseable;
     private final Path reportDir;
     private final Clock clock;
@@ -52,7 +51,7 @@ public final class QueueIntake {
      * @param progress  remembers {@code <kind>:<message key>#<row>} of every record that has an outcome
      * @param reportDir where each message's batch report goes ({@code <dir>/<date>/...}); {@code null} for none
      */
-    public QueueIntake(JsonRecordMapper mapper, IdempotentRepository progress, UnparseableMessages unparseable,
+    public QueueIntake(JsonRecordMapper mapper, DeliveryProgress progress, UnparseableMessages unparseable,
             Path reportDir, Clock clock) {
         this.mapper = mapper;
         this.progress = progress;

@@ -2,10 +2,7 @@ package io.participantsync.queue;
 
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
-import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.intake.JsonRecordMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
@@ -41,14 +37,16 @@ public final class Queues {
     private final EmbeddedBroker broker;
     private final JmsPoolConnectionFactory connectionFactory;
     private final QueueIntake intake;
+    private final DeliveryProgress progress;
 
     private Queues(Settings settings, boolean jmsEnabled, EmbeddedBroker broker,
-            JmsPoolConnectionFactory connectionFactory, QueueIntake intake) {
+            JmsPoolConnectionFactory connectionFactory, QueueIntake intake, DeliveryProgress progress) {
         this.settings = settings;
         this.jmsEnabled = jmsEnabled;
         this.broker = broker;
         this.connectionFactory = connectionFactory;
         this.intake = intake;
+        this.progress = progress;
     }
 
     /** Reads the jms.* and kafka.* settings; starts nothing yet. */
@@ -75,9 +73,10 @@ public final class Queues {
         pool.setConnectionFactory(target);
         pool.setMaxConnections(settings.getInt("jms.pool.max-connections", 4));
         String reports = settings.get("queue.report-dir");
-        QueueIntake intake = new QueueIntake(new JsonRecordMapper(), progressRepository(dataDir),
+        DeliveryProgress progress = DeliveryProgress.open(dataDir.resolve("queue-progress.txt"), 100_000);
+        QueueIntake intake = new QueueIntake(new JsonRecordMapper(), progress,
                 new UnparseableMessages(deadLetterDir, clock), reports == null ? null : Path.of(reports), clock);
-        return new Queues(settings, jmsEnabled, jmsEnabled ? broker : null, pool, intake);
+        return new Queues(settings, jmsEnabled, jmsEnabled ? broker : null, pool, intake, progress);
     }
 
     /** Binds the beans and the {@code jms} component, and ties broker and pool to the Camel context's life. */
@@ -110,6 +109,7 @@ public final class Queues {
                         // started now, before the routes; stopped after them (services stop in reverse order)
                         context.addService(broker, true, true);
                     }
+                    context.addService(new Closing(progress::close), true, true);
                     context.addService(new PoolLifecycle(connectionFactory), true, true);
                 } catch (RuntimeException e) {
                     throw e;
@@ -129,16 +129,21 @@ public final class Queues {
         return intake;
     }
 
-    private static FileIdempotentRepository progressRepository(Path dataDir) {
-        try {
-            SecureFiles.directories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dataDir, e);
+    /** Closes a resource when Camel stops. */
+    private record Closing(Runnable action) implements Service {
+        @Override
+        public void start() {
         }
-        FileIdempotentRepository repo = (FileIdempotentRepository) FileIdempotentRepository
-                .fileIdempotentRepository(dataDir.resolve("queue-progress.txt").toFile(), 100_000);
-        repo.start();
-        return repo;
+
+        @Override
+        public void stop() {
+            action.run();
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
     }
 
     /** Closes the pooled connections when Camel stops (after the routes, before the broker). */
@@ -151,6 +156,11 @@ public final class Queues {
         @Override
         public void stop() {
             pool.stop();
+        }
+
+        @Override
+        public void close() {
+            stop();
         }
     }
 }

@@ -34,8 +34,23 @@ final class TestApp implements AutoCloseable {
 
     /** Starts sandbox and service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir}. */
     static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
-        SandboxServer sandbox = SandboxServer.start(0);
+        return start(SandboxServer.start(0), dir, withEdges, extra);
+    }
+
+    /** Starts the service against a running sandbox (which {@link #close()} closes too). */
+    static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra) {
         Settings settings = Settings.load(null, Map.of());
+        settings.overrideAll(properties(sandbox, dir, extra));
+        try {
+            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges), dir);
+        } catch (RuntimeException e) {
+            sandbox.close();
+            throw e;
+        }
+    }
+
+    /** The settings a test service runs with: sandbox connections, folders under {@code dir}, then {@code extra}. */
+    static Map<String, String> properties(SandboxServer sandbox, Path dir, Map<String, String> extra) {
         Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
         props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
         props.put("data.dir", dir.resolve("data").toString());
@@ -48,13 +63,7 @@ final class TestApp implements AutoCloseable {
         props.put("jms.port", String.valueOf(freePort()));
         props.put("queue.report-dir", dir.resolve("reports").toString());
         props.putAll(extra);
-        settings.overrideAll(props);
-        try {
-            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges), dir);
-        } catch (RuntimeException e) {
-            sandbox.close();
-            throw e;
-        }
+        return props;
     }
 
     /** Sends records as one batch through the core (as `sync` does) and waits for the report. */
