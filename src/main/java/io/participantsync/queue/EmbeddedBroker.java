@@ -8,6 +8,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -99,6 +100,12 @@ public final class EmbeddedBroker implements Service {
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(config);
         try {
             embedded.start();
+            Acceptor tcp = embedded.getActiveMQServer().getRemotingService().getAcceptor("tcp");
+            if (!embedded.getActiveMQServer().isActive() || tcp == null || !tcp.isStarted()) {
+                // Artemis logs a bind failure and runs on without the acceptor: local programs could not connect
+                throw new IllegalStateException("the TCP acceptor did not start (is port " + port
+                        + " taken? set jms.port)");
+            }
         } catch (Exception e) {
             try {
                 embedded.stop();
