@@ -21,6 +21,7 @@ import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
 import io.participantsync.provider.ProviderRegistry;
+import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
 import io.participantsync.state.StateStore;
 import io.participantsync.sync.SyncJobApi;
@@ -63,6 +64,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final HttpIntake httpIntake;
     private final SyncJobs syncJobs;
     private final SyncJobRunner syncJobRunner;
+    private final Queues queues;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -128,6 +130,11 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (httpIntake != null) {
             main.bind("httpIntake", httpIntake);
+        }
+        // queue edges (JMS, Kafka): broker, connection factory and their bean, only for the long-running service
+        this.queues = withEdges ? Queues.create(settings, dataDir, deadLetters.dir(), clock) : null;
+        if (queues != null) {
+            queues.bindTo(main);
         }
     }
 
@@ -212,6 +219,11 @@ public final class ParticipantSync implements AutoCloseable {
 
     public CsvRecordReader csvReader() {
         return csvReader;
+    }
+
+    /** The queue edges' wiring, or {@code null} when the edges are not loaded. */
+    public Queues queues() {
+        return queues;
     }
 
     public Settings settings() {

@@ -26,6 +26,10 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("participant-sync: sandbox providers at " + rt.sandbox.url());
             }
             System.err.println("participant-sync: watching " + rt.settings.get("csv.inbox") + "/ for *.csv");
+            if (app.queues() != null && app.queues().broker() != null) {
+                System.err.println("participant-sync: JMS queue " + rt.settings.get("jms.queue") + " on "
+                        + app.queues().broker().tcpUrl() + " (embedded broker)");
+            }
             app.runUntilStopped();
             return 0;
         }

@@ -34,25 +34,23 @@ final class TestApp implements AutoCloseable {
 
     /** Starts sandbox and service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir}. */
     static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
-        return start(dir, withEdges, extra, withEdges);
+        return start(SandboxServer.start(0), dir, withEdges, extra, withEdges);
     }
 
     /** As above; {@code withState} opens the state store (H2 under {@code dir}/data unless {@code state.jdbc-url}). */
     static TestApp start(Path dir, boolean withEdges, Map<String, String> extra, boolean withState) {
-        SandboxServer sandbox = SandboxServer.start(0);
+        return start(SandboxServer.start(0), dir, withEdges, extra, withState);
+    }
+
+    /** Starts the service against a running sandbox (which {@link #close()} closes too). */
+    static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra) {
+        return start(sandbox, dir, withEdges, extra, withEdges);
+    }
+
+    static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra,
+            boolean withState) {
         Settings settings = Settings.load(null, Map.of());
-        Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
-        props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
-        props.put("data.dir", dir.resolve("data").toString());
-        props.put("csv.inbox", dir.resolve("inbox").toString());
-        props.put("csv.read-lock-min-age-ms", "200");
-        props.put("csv.poll-delay-ms", "100");
-        props.put("delivery.initial-backoff-ms", "20");
-        props.put("delivery.max-backoff-ms", "200");
-        // the service's HTTP server never takes a fixed port in tests (tests and other builds may run at once)
-        props.put("camel.server.port", Integer.toString(freePort()));
-        props.putAll(extra);
-        settings.overrideAll(props);
+        settings.overrideAll(properties(sandbox, dir, extra));
         try {
             return new TestApp(sandbox, ParticipantSync.start(settings, withEdges, withState), dir);
         } catch (RuntimeException e) {
@@ -61,6 +59,25 @@ final class TestApp implements AutoCloseable {
         }
     }
 
+    /** The settings a test service runs with: sandbox connections, folders under {@code dir}, then {@code extra}. */
+    static Map<String, String> properties(SandboxServer sandbox, Path dir, Map<String, String> extra) {
+        Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
+        props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
+        props.put("data.dir", dir.resolve("data").toString());
+        props.put("csv.inbox", dir.resolve("inbox").toString());
+        props.put("csv.read-lock-min-age-ms", "200");
+        props.put("csv.poll-delay-ms", "100");
+        props.put("delivery.initial-backoff-ms", "20");
+        props.put("delivery.max-backoff-ms", "200");
+        // no fixed port in tests (tests and other builds may run at once): the HTTP API and the embedded JMS broker
+        props.put("camel.server.port", Integer.toString(freePort()));
+        props.put("jms.port", String.valueOf(freePort()));
+        props.put("queue.report-dir", dir.resolve("reports").toString());
+        props.putAll(extra);
+        return props;
+    }
+
+    /** A TCP port free right now on 127.0.0.1. */
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -84,7 +101,6 @@ final class TestApp implements AutoCloseable {
                 RecordSource.of(records, List.of()), headers, BatchReport.class);
     }
 
-    /** A loopback port nobody listens on right now. */
     static ParticipantUpdate record(String provider, String connection, Map<String, String> fields) {
         return ParticipantUpdate.of(provider, connection, fields, Source.of("test", "test-batch", 1));
     }

@@ -69,7 +69,7 @@ class EdgeRoutesTest {
             Set<String> ids = context.getRouteDefinitions().stream()
                     .map(d -> d.getRouteId()).collect(Collectors.toSet());
             assertThat(ids).containsExactlyInAnyOrder("intake-csv", "intake-http-post", "intake-http-batch",
-                    "intake-http-openapi", "api-sync-job-runs");
+                    "intake-http-openapi", "api-sync-job-runs", "intake-jms", "intake-kafka");
             Set<String> templates = context.getCamelContextExtension().getContextPlugin(Model.class)
                     .getRouteTemplateDefinitions().stream().map(d -> d.getId()).collect(Collectors.toSet());
             assertThat(templates).containsExactly("intake-sync-job");
