@@ -11,6 +11,7 @@ import io.participantsync.model.ProviderError;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -27,11 +28,19 @@ public final class OutcomeRecorder {
     private final Batches batches;
     private final DeadLetterWriter deadLetters;
     private final Clock clock;
+    private final List<OutcomeListener> listeners;
 
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
+        this(batches, deadLetters, clock, List.of());
+    }
+
+    /** @param listeners told of every outcome after it is recorded in its batch (metrics) */
+    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
+            List<OutcomeListener> listeners) {
         this.batches = batches;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.listeners = List.copyOf(listeners);
     }
 
     /** Records the outcome of a record that went through without an error (possibly after retries). */
@@ -60,6 +69,7 @@ public final class OutcomeRecorder {
         Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
+        notifyListeners(outcome);
         // the exception is now an outcome: the caller (split, file consumer) must see success
         exchange.setException(null);
     }
@@ -99,6 +109,17 @@ public final class OutcomeRecorder {
         LOG.error("internal error on {}", where, failure);
         return new DeliveryOutcome(update, connection, Outcome.FAILED, "internal", Redaction.redact(message, update),
                 null, attempts, started, now);
+    }
+
+    private void notifyListeners(DeliveryOutcome outcome) {
+        for (OutcomeListener l : listeners) {
+            try {
+                l.onOutcome(outcome);
+            } catch (RuntimeException e) {
+                // a listener (metrics) must never turn a recorded outcome into an error
+                LOG.warn("outcome listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     private static String describe(String provider, ProviderError e) {
