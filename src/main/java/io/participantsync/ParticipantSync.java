@@ -17,13 +17,18 @@ import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.observe.ReadinessHealthCheck;
+import io.participantsync.observe.SyncMetrics;
 import io.participantsync.provider.ProviderRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -71,18 +76,33 @@ public final class ParticipantSync implements AutoCloseable {
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
-        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
+        SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
+                connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics));
         // bounded queue + caller-runs: the streaming split never reads far ahead of delivery, so memory stays flat
         ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
                 new ThreadPoolExecutor.CallerRunsPolicy());
-        main.setOverrideProperties(settings.asProperties());
+        main.setOverrideProperties(withEdges ? settings.asProperties() : oneShot(settings.asProperties()));
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
         main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
-        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
-                batches, pool, clock));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics),
+                recorder, batches, pool, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+        // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
+        main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /**
+     * The one-shot commands ({@code sync}, {@code validate}) start the core without edges: they bind no port (two
+     * may run at once, or beside a running service) and keep no metrics nobody can scrape.
+     */
+    private static Properties oneShot(Properties properties) {
+        properties.setProperty("camel.server.enabled", "false");
+        properties.setProperty("camel.management.enabled", "false");
+        properties.setProperty("camel.metrics.enabled", "false");
+        return properties;
     }
 
     /** Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. */

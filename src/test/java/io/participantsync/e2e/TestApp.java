@@ -40,6 +40,9 @@ final class TestApp implements AutoCloseable {
         props.put("csv.poll-delay-ms", "100");
         props.put("delivery.initial-backoff-ms", "20");
         props.put("delivery.max-backoff-ms", "200");
+        // with edges the HTTP servers start too: any free port, so tests never clash with a running service
+        props.put("camel.server.port", "0");
+        props.put("camel.management.port", "0");
         props.putAll(extra);
         settings.overrideAll(props);
         try {
