@@ -17,6 +17,7 @@ import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.observe.HttpServers;
 import io.participantsync.observe.ReadinessHealthCheck;
 import io.participantsync.observe.SyncMetrics;
 import io.participantsync.provider.ProviderRegistry;
@@ -54,6 +55,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final DeadLetterWriter deadLetters;
     private final TokenService tokens;
     private final CsvRecordReader csvReader;
+    private volatile HttpServers servers = new HttpServers(-1, -1);
 
     private ParticipantSync(Settings settings, boolean withEdges) {
         this.settings = settings;
@@ -105,11 +107,15 @@ public final class ParticipantSync implements AutoCloseable {
         return properties;
     }
 
-    /** Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. */
+    /**
+     * Builds and starts the service; throws {@link ConfigurationException} naming any bad setting, or
+     * {@link IllegalStateException} when Camel cannot start (e.g. a server port in use).
+     */
     public static ParticipantSync start(Settings settings, boolean withEdges) {
         ParticipantSync app = new ParticipantSync(settings, withEdges);
         try {
             app.main.start();
+            app.servers = HttpServers.listening(app.camel());
         } catch (Exception e) {
             app.close();
             throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);
@@ -133,6 +139,11 @@ public final class ParticipantSync implements AutoCloseable {
 
     public ProducerTemplate producerTemplate() {
         return Templates.of(main.getCamelContext());
+    }
+
+    /** The ports the business and management servers listen on ({@code -1} when off, as in one-shot commands). */
+    public HttpServers servers() {
+        return servers;
     }
 
     public Dispatcher dispatcher() {

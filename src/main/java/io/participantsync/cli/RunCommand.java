@@ -26,6 +26,12 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("participant-sync: sandbox providers at " + rt.sandbox.url());
             }
             System.err.println("participant-sync: watching " + rt.settings.get("csv.inbox") + "/ for *.csv");
+            if (Boolean.parseBoolean(rt.settings.get("camel.management.enabled", "false"))) {
+                String base = "http://" + rt.settings.get("camel.management.host", "127.0.0.1") + ":"
+                        + rt.settings.get("camel.management.port", "9876") + "/observe";
+                System.err.println("participant-sync: health at " + base + "/health/live and " + base
+                        + "/health/ready, metrics at " + base + "/metrics");
+            }
             app.runUntilStopped();
             return 0;
         }

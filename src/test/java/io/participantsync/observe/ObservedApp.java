@@ -43,19 +43,21 @@ final class ObservedApp implements AutoCloseable {
 
     static ObservedApp start(Path dir) {
         SandboxServer sandbox = SandboxServer.start(0);
-        int managementPort = freePort();
         Settings settings = Settings.load(null, Map.of());
         Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
         props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
         props.put("data.dir", dir.resolve("data").toString());
         props.put("csv.inbox", dir.resolve("inbox").toString());
-        props.put("camel.server.port", String.valueOf(freePort()));
-        props.put("camel.management.port", String.valueOf(managementPort));
+        // the business server on any free port; the management server on a port of its own (with the same port,
+        // here 0, Camel would serve both from one server)
+        props.put("camel.server.port", "0");
+        props.put("camel.management.port", String.valueOf(freePort()));
         props.put("delivery.initial-backoff-ms", "20");
         props.put("delivery.max-backoff-ms", "200");
         settings.overrideAll(props);
         try {
-            return new ObservedApp(sandbox, ParticipantSync.start(settings, true), managementPort, dir);
+            ParticipantSync app = ParticipantSync.start(settings, true);
+            return new ObservedApp(sandbox, app, app.servers().managementPort(), dir);
         } catch (RuntimeException e) {
             sandbox.close();
             throw e;
