@@ -20,6 +20,10 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
+import io.participantsync.observe.HttpServers;
+import io.participantsync.observe.ReadinessCheck;
+import io.participantsync.observe.ReadinessHealthCheck;
+import io.participantsync.observe.SyncMetrics;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
@@ -33,8 +37,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -65,6 +71,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final SyncJobs syncJobs;
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
+    private volatile HttpServers servers = new HttpServers(-1, -1);
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -101,7 +108,9 @@ public final class ParticipantSync implements AutoCloseable {
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
-        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
+        SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
+                connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics));
         if (syncState != null) {
             recorder.addListener(syncState);
         }
@@ -116,11 +125,22 @@ public final class ParticipantSync implements AutoCloseable {
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
         main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
-        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
-                batches, pool, clock));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics),
+                recorder, batches, pool, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
+            main.bind("stateStoreReadiness", new ReadinessCheck() {
+                @Override
+                public String name() {
+                    return "state-store";
+                }
+
+                @Override
+                public Result check() {
+                    return stateStore.ping() ? Result.up() : Result.down("state store does not answer");
+                }
+            });
             this.syncJobRunner = new SyncJobRunner(syncJobs, stateStore, http, this::producerTemplate, dataDir,
                     instanceId());
             main.bind("syncJobs", syncJobRunner);
@@ -136,6 +156,8 @@ public final class ParticipantSync implements AutoCloseable {
         if (queues != null) {
             queues.bindTo(main);
         }
+        // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
+        main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
     }
 
     /**
@@ -150,7 +172,8 @@ public final class ParticipantSync implements AutoCloseable {
     }
 
     /**
-     * Builds and starts the service; throws {@link ConfigurationException} naming any bad setting. The service
+     * Builds and starts the service; throws {@link ConfigurationException} naming any bad setting, or
+     * {@link IllegalStateException} when Camel cannot start (e.g. a server port in use). The service
      * ({@code withEdges}) loads the YAML edges and opens the state store; one-shot commands need neither.
      */
     public static ParticipantSync start(Settings settings, boolean withEdges) {
@@ -161,6 +184,7 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
+            app.servers = HttpServers.listening(app.camel());
             if (app.httpIntake != null) {
                 app.httpIntake.started(app.main.getCamelContext());
             }
@@ -195,6 +219,11 @@ public final class ParticipantSync implements AutoCloseable {
 
     public ProducerTemplate producerTemplate() {
         return Templates.of(main.getCamelContext());
+    }
+
+    /** The ports the business and management servers listen on ({@code -1} when off, as in one-shot commands). */
+    public HttpServers servers() {
+        return servers;
     }
 
     public Dispatcher dispatcher() {

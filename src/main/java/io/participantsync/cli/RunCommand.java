@@ -30,6 +30,12 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("participant-sync: JMS queue " + rt.settings.get("jms.queue") + " on "
                         + app.queues().broker().tcpUrl() + " (embedded broker)");
             }
+            if (Boolean.parseBoolean(rt.settings.get("camel.management.enabled", "false"))) {
+                String base = "http://" + rt.settings.get("camel.management.host", "127.0.0.1") + ":"
+                        + rt.settings.get("camel.management.port", "9876") + "/observe";
+                System.err.println("participant-sync: health at " + base + "/health/live and " + base
+                        + "/health/ready, metrics at " + base + "/metrics");
+            }
             app.runUntilStopped();
             return 0;
         }

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -31,19 +30,26 @@ public final class OutcomeRecorder {
     private final Batches batches;
     private final DeadLetterWriter deadLetters;
     private final Clock clock;
-    private final List<Consumer<DeliveryOutcome>> listeners = new CopyOnWriteArrayList<>();
+    private final List<OutcomeListener> listeners = new CopyOnWriteArrayList<>();
 
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
+        this(batches, deadLetters, clock, List.of());
+    }
+
+    /** @param listeners told of every outcome after it is recorded in its batch (metrics) */
+    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
+            List<OutcomeListener> listeners) {
         this.batches = batches;
         this.deadLetters = deadLetters;
         this.clock = clock;
+        this.listeners.addAll(listeners);
     }
 
     /**
      * Adds a listener told of every outcome once it is recorded. A listener that throws is logged and ignored: the
      * outcome stands.
      */
-    public void addListener(Consumer<DeliveryOutcome> listener) {
+    public void addListener(OutcomeListener listener) {
         listeners.add(listener);
     }
 
@@ -73,7 +79,7 @@ public final class OutcomeRecorder {
         Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
-        tell(outcome);
+        notifyListeners(outcome);
         // the exception is now an outcome: the caller (split, file consumer) must see success
         exchange.setException(null);
     }
@@ -115,13 +121,13 @@ public final class OutcomeRecorder {
                 null, attempts, started, now);
     }
 
-    private void tell(DeliveryOutcome outcome) {
-        for (Consumer<DeliveryOutcome> l : listeners) {
+    private void notifyListeners(DeliveryOutcome outcome) {
+        for (OutcomeListener l : listeners) {
             try {
-                l.accept(outcome);
+                l.onOutcome(outcome);
             } catch (RuntimeException e) {
-                LOG.warn("{}: outcome listener failed: {}", outcome.update() == null ? "?"
-                        : outcome.update().source().correlationId(), e.toString());
+                // a listener (metrics) must never turn a recorded outcome into an error
+                LOG.warn("outcome listener {} failed: {}", l.getClass().getSimpleName(), e.toString());
             }
         }
     }

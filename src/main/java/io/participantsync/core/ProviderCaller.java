@@ -29,11 +29,18 @@ public final class ProviderCaller {
 
     private final HttpTransport http;
     private final TokenService tokens;
+    private final ProviderCallListener listener;
     private final Map<String, AuthMethod> authByConnection = new ConcurrentHashMap<>();
 
     public ProviderCaller(HttpTransport http, TokenService tokens) {
+        this(http, tokens, ProviderCallListener.NONE);
+    }
+
+    /** @param listener told of each call and its duration (metrics) */
+    public ProviderCaller(HttpTransport http, TokenService tokens, ProviderCallListener listener) {
         this.http = http;
         this.tokens = tokens;
+        this.listener = listener;
     }
 
     public HttpResponse deliver(Plan.Deliver plan) {
@@ -57,12 +64,15 @@ public final class ProviderCaller {
             Map<String, String> authHeaders = tokens.headers(connection, auth);
             headers.putAll(authHeaders);
             HttpResponse response;
+            long started = System.nanoTime();
             try {
                 response = http.send(request.method(), url, headers, request.body());
             } catch (IOException e) {
+                listener.onCall(connection, 0, System.nanoTime() - started);
                 throw DeliveryException.transientFailure(new ProviderError(0, "io_error",
                         "no answer from " + connection.provider() + ": " + describe(e)), -1);
             }
+            listener.onCall(connection, response.status(), System.nanoTime() - started);
             Disposition disposition = adapter.classify(response.status());
             switch (disposition) {
                 case SUCCESS:

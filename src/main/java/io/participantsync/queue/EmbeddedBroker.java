@@ -56,6 +56,11 @@ public final class EmbeddedBroker implements Service {
         return port;
     }
 
+    /** Whether the broker is started and serving (readiness). */
+    public synchronized boolean isActive() {
+        return server != null && server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
+    }
+
     @Override
     public synchronized void start() {
         if (server != null) {

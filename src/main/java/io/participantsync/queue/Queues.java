@@ -2,6 +2,7 @@ package io.participantsync.queue;
 
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
+import io.participantsync.observe.ReadinessCheck;
 import io.participantsync.intake.JsonRecordMapper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,6 +87,9 @@ public final class Queues {
         main.bind("jms", jms);
         main.bind(CONNECTION_FACTORY_BEAN, connectionFactory);
         main.bind(INTAKE_BEAN, intake);
+        if (jmsEnabled) {
+            main.bind("brokerReadiness", brokerReadiness());
+        }
         List<String> stopped = new ArrayList<>();
         if (!jmsEnabled) {
             stopped.add(JMS_ROUTE);
@@ -99,6 +103,19 @@ public final class Queues {
         }
         if (!stopped.isEmpty()) {
             main.configure().withAutoStartupExcludePattern(String.join(",", stopped));
+            // a route switched off by configuration is not a reason to be unready
+            List<String> unchecked = new ArrayList<>();
+            for (String route : stopped) {
+                if (route.equals(JMS_ROUTE) || route.equals(KAFKA_ROUTE)) {
+                    unchecked.add("route:" + route);
+                    unchecked.add("consumer:" + route);
+                }
+            }
+            String excluded = main.configure().health().getExcludePattern();
+            if (excluded != null && !excluded.isBlank()) {
+                unchecked.add(0, excluded);
+            }
+            main.configure().health().withExcludePattern(String.join(",", unchecked));
         }
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -118,6 +135,32 @@ public final class Queues {
                 }
             }
         });
+    }
+
+    /**
+     * Readiness of the JMS broker: the embedded broker is active, or a connection to the external broker can be
+     * opened and started.
+     */
+    ReadinessCheck brokerReadiness() {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "broker";
+            }
+
+            @Override
+            public Result check() {
+                if (broker != null) {
+                    return broker.isActive() ? Result.up() : Result.down("embedded broker not active");
+                }
+                try (jakarta.jms.Connection c = connectionFactory.createConnection()) {
+                    c.start();
+                    return Result.up();
+                } catch (jakarta.jms.JMSException | RuntimeException e) {
+                    return Result.down("external broker unreachable: " + e.getClass().getSimpleName());
+                }
+            }
+        };
     }
 
     /** The embedded broker, or {@code null} with an external broker or {@code jms.enabled=false}. */

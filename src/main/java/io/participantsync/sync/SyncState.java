@@ -3,6 +3,7 @@ package io.participantsync.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.core.ChangeDetector;
+import io.participantsync.core.OutcomeListener;
 import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Change detection of scheduled sync jobs. After a sync-job record is {@code updated}, the SHA-256 of its mapped
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * nothing is called. A record that failed or was rejected leaves no hash (or the previous one), so it is sent again
  * on the next run. Records of other inputs (CSV, HTTP, queues) are neither looked at nor remembered.
  */
-public final class SyncState implements ChangeDetector, Consumer<DeliveryOutcome> {
+public final class SyncState implements ChangeDetector, OutcomeListener {
 
     /** Locator fields in the order they name a participant (contract, party, participant...). */
     static final List<String> LOCATOR_ORDER = List.of(CanonicalFields.CONTRACT_ID, CanonicalFields.PARTY_ID,
@@ -55,7 +55,7 @@ public final class SyncState implements ChangeDetector, Consumer<DeliveryOutcome
 
     /** The outcome hook: remembers what an {@code updated} sync-job record applied. */
     @Override
-    public void accept(DeliveryOutcome outcome) {
+    public void onOutcome(DeliveryOutcome outcome) {
         ParticipantUpdate update = outcome.update();
         if (outcome.outcome() == Outcome.UPDATED && update != null && isSyncJob(update)
                 && outcome.connection() != null) {

@@ -69,8 +69,10 @@ final class TestApp implements AutoCloseable {
         props.put("csv.poll-delay-ms", "100");
         props.put("delivery.initial-backoff-ms", "20");
         props.put("delivery.max-backoff-ms", "200");
-        // no fixed port in tests (tests and other builds may run at once): the HTTP API and the embedded JMS broker
-        props.put("camel.server.port", Integer.toString(freePort()));
+        // no fixed port in tests (tests and other builds may run at once): HTTP API, management server, JMS broker
+        // (two distinct ports: equal ports would make Camel serve both from one server)
+        props.put("camel.server.port", String.valueOf(freePort()));
+        props.put("camel.management.port", String.valueOf(freePort()));
         props.put("jms.port", String.valueOf(freePort()));
         props.put("queue.report-dir", dir.resolve("reports").toString());
         props.putAll(extra);

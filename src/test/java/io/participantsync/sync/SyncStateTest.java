@@ -78,7 +78,7 @@ class SyncStateTest {
 
     @Test
     void givenUpdatedSyncJobRecord_whenSameRecordAgain_thenAlreadyAppliedButNotAChangedOne() {
-        state.accept(outcome(update("sync-job", "Anna"), Outcome.UPDATED));
+        state.onOutcome(outcome(update("sync-job", "Anna"), Outcome.UPDATED));
 
         assertThat(state.alreadyApplied(update("sync-job", "Anna"), ONEFLOW)).isTrue();
         assertThat(state.alreadyApplied(update("sync-job", "Anne"), ONEFLOW)).isFalse();
@@ -88,8 +88,8 @@ class SyncStateTest {
 
     @Test
     void givenFailedOrRejectedOutcome_whenRecorded_thenNothingRemembered() {
-        state.accept(outcome(update("sync-job", "Anna"), Outcome.FAILED));
-        state.accept(outcome(update("sync-job", "Anna"), Outcome.REJECTED));
+        state.onOutcome(outcome(update("sync-job", "Anna"), Outcome.FAILED));
+        state.onOutcome(outcome(update("sync-job", "Anna"), Outcome.REJECTED));
 
         assertThat(store.syncHash("oneflow", "contract_id=1|party_id=2|participant_id=3")).isEmpty();
         assertThat(state.alreadyApplied(update("sync-job", "Anna"), ONEFLOW)).isFalse();
@@ -97,10 +97,10 @@ class SyncStateTest {
 
     @Test
     void givenCsvRecord_whenUpdatedThenSeenAgain_thenNeitherRememberedNorSkipped() {
-        state.accept(outcome(update("csv", "Anna"), Outcome.UPDATED));
+        state.onOutcome(outcome(update("csv", "Anna"), Outcome.UPDATED));
         assertThat(store.syncHash("oneflow", "contract_id=1|party_id=2|participant_id=3")).isEmpty();
 
-        state.accept(outcome(update("sync-job", "Anna"), Outcome.UPDATED));
+        state.onOutcome(outcome(update("sync-job", "Anna"), Outcome.UPDATED));
         assertThat(state.alreadyApplied(update("csv", "Anna"), ONEFLOW)).isFalse();
     }
 }
