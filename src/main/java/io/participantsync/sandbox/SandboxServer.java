@@ -68,8 +68,7 @@ public final class SandboxServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
         this.ctx = new SimulatorContext(knobs, mapper, () -> url);
-        for (ProviderSimulator sim : List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx),
-                new SigningHubSimulator(ctx), new EviaSignSimulator(ctx), new ZohoSimulator(ctx))) {
+        for (ProviderSimulator sim : newSimulators(ctx)) {
             simulators.put(sim.id(), sim);
             byPrefix.put(sim.id(), sim);
             requests.put(sim.id(), new LongAdder());
@@ -118,9 +117,23 @@ public final class SandboxServer implements AutoCloseable {
      * oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu.
      */
     public Map<String, String> connectionProperties() {
+        return connectionProperties(url);
+    }
+
+    /**
+     * The same properties for a sandbox at {@code serverUrl} ({@code http://127.0.0.1:<port>}), e.g. one started as
+     * its own process with the {@code sandbox} command, whose output masks the secrets.
+     */
+    public static Map<String, String> connectionProperties(String serverUrl) {
+        SimulatorContext probe = new SimulatorContext(new SandboxKnobs(), new ObjectMapper(), () -> serverUrl);
         Map<String, String> props = new MaskedProperties();
-        simulators.values().forEach(s -> s.connectionProperties(props, url));
+        newSimulators(probe).forEach(s -> s.connectionProperties(props, serverUrl));
         return Collections.unmodifiableMap(props);
+    }
+
+    private static List<ProviderSimulator> newSimulators(SimulatorContext ctx) {
+        return List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx), new SigningHubSimulator(ctx),
+                new EviaSignSimulator(ctx), new ZohoSimulator(ctx));
     }
 
     /** Sorted properties whose {@code toString()} hides the secret values, should anyone log the map. */

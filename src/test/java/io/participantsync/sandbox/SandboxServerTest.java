@@ -255,6 +255,7 @@ class SandboxServerTest extends SandboxFixture {
                 .containsEntry("connections.zoho.data-centre", "com")
                 .containsEntry("connections.zoho-eu.token-url", server.url() + "/zoho-accounts/eu/oauth/v2/token")
                 .containsEntry("connections.zoho-eu.provider", "zoho");
+        assertThat(SandboxServer.connectionProperties(server.url())).isEqualTo(props);
         assertThat(SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
         assertThat(SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
         assertThat(props.keySet().stream().map(k -> k.split("\\.")[1]).distinct())
