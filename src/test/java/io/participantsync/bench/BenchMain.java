@@ -124,8 +124,11 @@ public final class BenchMain {
         sandbox.prepare(Map.of());
         // the sandbox JVM warms up on a first pass that nobody is measured on
         raw("overhead-warmup", dir, cfg, csv, config.overheadConcurrency(), Math.min(config.overheadRows(), 20_000));
+        double c0 = sandbox.cpuSeconds();
         JsonNode raw = raw("overhead-raw", dir, cfg, csv, config.overheadConcurrency(), Integer.MAX_VALUE);
+        double c1 = sandbox.cpuSeconds();
         SyncResult ours = sync("overhead-sync", dir, cfg, csv, jfr("overhead-sync"));
+        double c2 = sandbox.cpuSeconds();
         JsonNode capacity = raw("sandbox-capacity", dir, cfg, csv, config.capacityConcurrency(), Integer.MAX_VALUE);
         requireAllOk("raw client", raw);
         requireAllOk("sandbox capacity", capacity);
@@ -138,6 +141,10 @@ public final class BenchMain {
         d.set("raw", raw);
         d.set("sync", ours.toJson());
         d.set("sandbox_capacity", capacity);
+        // CPU per row on the 2 shared cores: what each side costs, the sandbox's share included
+        d.put("sandbox_cpu_ms_per_row_during_raw", (c1 - c0) * 1000 / config.overheadRows());
+        d.put("sandbox_cpu_ms_per_row_during_sync", (c2 - c1) * 1000 / config.overheadRows());
+        d.put("sync_process_cpu_ms_per_row_incl_startup", ours.cpuSeconds() * 1000 / config.overheadRows());
         out.printf("   raw %.0f rows/s, sync %.0f rows/s, sandbox capacity (c=%d) %.0f rows/s%n",
                 raw.path("rows_per_s").asDouble(), ours.rowsPerS(), config.capacityConcurrency(),
                 capacity.path("rows_per_s").asDouble());
@@ -305,8 +312,8 @@ public final class BenchMain {
     // ---- running the app and the raw client
 
     /** What a {@code sync} run did, from its batch report and the process. */
-    record SyncResult(long received, long updated, double seconds, double wallSeconds, double peakRssMb, int exit,
-            String problem) {
+    record SyncResult(long received, long updated, double seconds, double wallSeconds, double peakRssMb,
+            double cpuSeconds, int exit, String problem) {
 
         double rowsPerS() {
             return seconds <= 0 ? 0 : updated / seconds;
@@ -327,6 +334,7 @@ public final class BenchMain {
             n.put("rows_per_s", rowsPerS());
             n.put("process_wall_seconds", wallSeconds);
             n.put("peak_rss_mb", peakRssMb);
+            n.put("process_cpu_seconds", cpuSeconds);
             n.put("exit", exit);
             return n;
         }
@@ -343,13 +351,15 @@ public final class BenchMain {
                 "--report", report.toString())), dir, name);
         int exit;
         double peak;
+        double cpu;
         try (PeakRss rss = PeakRss.watch(p)) {
             exit = Launcher.await(p, Math.max(600, rows / 200), name);
             peak = rss.peakMb();
+            cpu = rss.cpuSeconds();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         if (!Files.exists(report)) {
-            return new SyncResult(rows, 0, 0, wall, peak, exit, "no report; stderr: "
+            return new SyncResult(rows, 0, 0, wall, peak, cpu, exit, "no report; stderr: "
                     + Launcher.tail(dir.resolve(name + ".err"), 15));
         }
         JsonNode head = reportHead(report);
@@ -361,7 +371,7 @@ public final class BenchMain {
         if (!config.keep()) {
             Files.deleteIfExists(report);
         }
-        return new SyncResult(received, updated, seconds, wall, peak, exit, problem);
+        return new SyncResult(received, updated, seconds, wall, peak, cpu, exit, problem);
     }
 
     /** The report without its {@code rows} array, read as a stream: a million rows do not fit a tree comfortably. */

@@ -6,16 +6,19 @@ import java.nio.file.Path;
 
 /**
  * Watches a process's peak resident set: polls {@code /proc/<pid>/status} (VmHWM, the kernel's own high-water mark,
- * and VmRSS) until the process ends. Linux only; {@link #peakMb()} is -1 elsewhere.
+ * and VmRSS) and its CPU time until the process ends. Linux only; {@link #peakMb()} is -1 elsewhere.
  */
 final class PeakRss implements AutoCloseable {
 
     private final Path status;
+    private final Path stat;
     private final Thread thread;
     private volatile long peakKb = -1;
+    private volatile long cpuTicks = -1;
 
     private PeakRss(long pid) {
         this.status = Path.of("/proc", Long.toString(pid), "status");
+        this.stat = Path.of("/proc", Long.toString(pid), "stat");
         this.thread = new Thread(this::poll, "peak-rss-" + pid);
         thread.setDaemon(true);
         thread.start();
@@ -34,6 +37,7 @@ final class PeakRss implements AutoCloseable {
                         peakKb = Math.max(peakKb, kb);
                     }
                 }
+                cpuTicks = Math.max(cpuTicks, cpuTicks(stat));
                 Thread.sleep(50);
             } catch (IOException | RuntimeException e) {
                 return;
@@ -42,6 +46,19 @@ final class PeakRss implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** utime + stime of a process, in clock ticks (100 per second on Linux), from {@code /proc/<pid>/stat}. */
+    static long cpuTicks(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** CPU seconds the process used up to the last poll (-1 when unknown). */
+    double cpuSeconds() {
+        long t = cpuTicks;
+        return t < 0 ? -1 : t / 100.0;
     }
 
     double peakMb() {

@@ -66,26 +66,34 @@ public final class RawLoad {
 
         AtomicInteger next = new AtomicInteger();
         LongAdder ok = new LongAdder();
+        LongAdder retries = new LongAdder();
         Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         List<String> errors = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int w = 0; w < concurrency; w++) {
             Thread t = new Thread(() -> {
                 for (int i = next.getAndIncrement(); i < requests.size(); i = next.getAndIncrement()) {
-                    int status;
-                    try {
-                        status = client.send(requests.get(i), HttpResponse.BodyHandlers.ofByteArray()).statusCode();
-                    } catch (IOException e) {
-                        status = 0;
-                        synchronized (errors) {
-                            if (errors.size() < 5) {
-                                errors.add(e.toString());
+                    int status = 0;
+                    // one retry on a connection the server closed while idle, as sync's own retry would
+                    for (int attempt = 1; attempt <= 2 && status == 0; attempt++) {
+                        try {
+                            status = client.send(requests.get(i), HttpResponse.BodyHandlers.ofByteArray())
+                                    .statusCode();
+                        } catch (IOException e) {
+                            retries.increment();
+                            synchronized (errors) {
+                                if (errors.size() < 5) {
+                                    errors.add(e.toString());
+                                }
                             }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
                         }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
                     }
                     statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
                     if (status >= 200 && status < 300) {
@@ -100,15 +108,19 @@ public final class RawLoad {
             t.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
 
         ObjectMapper json = new ObjectMapper();
         ObjectNode r = json.createObjectNode();
         r.put("requests", requests.size());
         r.put("ok", ok.intValue());
         r.put("concurrency", concurrency);
+        r.put("io_errors", retries.intValue());
         r.put("seconds", seconds);
         r.put("rows_per_s", requests.size() / seconds);
         r.put("prebuild_seconds", prebuildSeconds);
+        r.put("cpu_seconds_while_sending", cpuSeconds);
+        r.put("cpu_ms_per_row", cpuSeconds * 1000 / Math.max(1, requests.size()));
         ObjectNode s = r.putObject("statuses");
         new TreeMap<>(statuses).forEach((k, v) -> s.put(Integer.toString(k), v.longValue()));
         errors.forEach(r.putArray("errors")::add);

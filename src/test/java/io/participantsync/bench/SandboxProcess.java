@@ -66,6 +66,15 @@ final class SandboxProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU seconds the sandbox process has used so far (-1 when unknown). */
+    double cpuSeconds() {
+        try {
+            return PeakRss.cpuTicks(Path.of("/proc", Long.toString(process.pid()), "stat")) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The {@code connections.*} properties pointing at this sandbox, with its (sandbox-only) credentials. */
     Map<String, String> connectionProperties() {
         return SandboxServer.connectionProperties(url);
