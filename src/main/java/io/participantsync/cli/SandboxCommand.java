@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sandbox [--port N]}: the provider simulators on their own, until stopped. */
+/** {@code sandbox [--port N] [--threads N]}: the provider simulators on their own, until stopped. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
         description = "Run the simulators of all five provider APIs (and their token endpoints) until stopped, and "
                 + "print the connection settings that point at them.")
@@ -19,9 +19,13 @@ public final class SandboxCommand implements Callable<Integer> {
             + "(0 = any free port; default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "" + SandboxServer.DEFAULT_THREADS,
+            description = "Request threads; a call held by the latency knob holds one (default ${DEFAULT-VALUE})")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
-        SandboxServer server = SandboxServer.start(port);
+        SandboxServer server = SandboxServer.start(port, Math.max(1, threads));
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("Sandbox providers listening on " + server.url());
         System.out.println("Connection settings (sandbox-only credentials; use with --config):");

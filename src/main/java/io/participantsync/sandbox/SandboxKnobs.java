@@ -36,6 +36,7 @@ public final class SandboxKnobs {
     private volatile long tokenTtlSeconds;
     private volatile boolean autoCreate;
     private volatile boolean recordEdits;
+    private volatile boolean recordRequestTimes;
     private volatile int zohoTokenLimit;
     private volatile long zohoTokenWindowSeconds;
     private final Map<String, Queue<Integer>> scripted = new ConcurrentHashMap<>();
@@ -56,6 +57,7 @@ public final class SandboxKnobs {
         tokenTtlSeconds = 0;
         autoCreate = false;
         recordEdits = true;
+        recordRequestTimes = false;
         zohoTokenLimit = 10;
         zohoTokenWindowSeconds = 600;
         scripted.clear();
@@ -166,6 +168,19 @@ public final class SandboxKnobs {
         return recordEdits;
     }
 
+    /**
+     * When on, the arrival time of every API call (not token calls) is kept per provider, for
+     * {@link SandboxServer#requestTimes(String)}: the benchmarks' rate-limit check. Off by default so nothing grows.
+     */
+    public SandboxKnobs recordRequestTimes(boolean on) {
+        this.recordRequestTimes = on;
+        return this;
+    }
+
+    public boolean recordRequestTimes() {
+        return recordRequestTimes;
+    }
+
     /** Zoho's token-request limit per refresh token and window (default 10 per 600 s, as Zoho documents). */
     public SandboxKnobs zohoTokenLimit(int limit, long windowSeconds) {
         this.zohoTokenLimit = Math.max(1, limit);
@@ -235,7 +250,7 @@ public final class SandboxKnobs {
 
     /**
      * Applies the keys present in a JSON object (the {@code POST /_sandbox/knobs} body): latencyMs, rate429, rate503,
-     * rateSlow, slowMs, provider, seed, tokenTtlSeconds, autoCreate, recordEdits, zohoTokenLimit,
+     * rateSlow, slowMs, provider, seed, tokenTtlSeconds, autoCreate, recordEdits, recordRequestTimes, zohoTokenLimit,
      * zohoTokenWindowSeconds, clear (true first resets), failNext ({provider, count, status} or an array of them).
      */
     public synchronized SandboxKnobs apply(JsonNode json) {
@@ -275,6 +290,9 @@ public final class SandboxKnobs {
         if (json.has("recordEdits")) {
             recordEdits(json.get("recordEdits").asBoolean());
         }
+        if (json.has("recordRequestTimes")) {
+            recordRequestTimes(json.get("recordRequestTimes").asBoolean());
+        }
         if (json.has("zohoTokenLimit") || json.has("zohoTokenWindowSeconds")) {
             zohoTokenLimit(json.path("zohoTokenLimit").asInt(zohoTokenLimit),
                     json.path("zohoTokenWindowSeconds").asLong(zohoTokenWindowSeconds));
@@ -300,6 +318,7 @@ public final class SandboxKnobs {
         node.put("tokenTtlSeconds", tokenTtlSeconds);
         node.put("autoCreate", autoCreate);
         node.put("recordEdits", recordEdits);
+        node.put("recordRequestTimes", recordRequestTimes);
         node.put("zohoTokenLimit", zohoTokenLimit);
         node.put("zohoTokenWindowSeconds", zohoTokenWindowSeconds);
         ObjectNode pending = node.putObject("pendingFailures");

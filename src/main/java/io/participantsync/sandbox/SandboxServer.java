@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * embedded default target of the main job, the fixture of the tests and the target of the benchmarks. Paths are
  * {@code /oneflow/v1}, {@code /zigned/...}, {@code /signinghub/...}, {@code /eviasign/_apis/...},
  * {@code /zoho/{dc}/...} and {@code /zoho-accounts/{dc}/...}; {@code /_sandbox/*} holds the admin endpoints
- * (health, reset, knobs, edits, revoke-tokens). State is seeded from {@code classpath:sandbox/seed.json}.
+ * (health, reset, knobs, edits, counts, request-times, revoke-tokens). State is seeded from {@code classpath:sandbox/seed.json}.
  */
 public final class SandboxServer implements AutoCloseable {
 
@@ -55,6 +57,7 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, ProviderSimulator> byPrefix = new LinkedHashMap<>();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Long>> requestTimes = new ConcurrentHashMap<>();
     private final JsonNode seed;
     private final String url;
 
@@ -65,12 +68,12 @@ public final class SandboxServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
         this.ctx = new SimulatorContext(knobs, mapper, () -> url);
-        for (ProviderSimulator sim : List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx),
-                new SigningHubSimulator(ctx), new EviaSignSimulator(ctx), new ZohoSimulator(ctx))) {
+        for (ProviderSimulator sim : newSimulators(ctx)) {
             simulators.put(sim.id(), sim);
             byPrefix.put(sim.id(), sim);
             requests.put(sim.id(), new LongAdder());
             tokenRequests.put(sim.id(), new LongAdder());
+            requestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
         }
         byPrefix.put("zoho-accounts", simulators.get("zoho"));
         seedAll();
@@ -114,9 +117,23 @@ public final class SandboxServer implements AutoCloseable {
      * oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu.
      */
     public Map<String, String> connectionProperties() {
+        return connectionProperties(url);
+    }
+
+    /**
+     * The same properties for a sandbox at {@code serverUrl} ({@code http://127.0.0.1:<port>}), e.g. one started as
+     * its own process with the {@code sandbox} command, whose output masks the secrets.
+     */
+    public static Map<String, String> connectionProperties(String serverUrl) {
+        SimulatorContext probe = new SimulatorContext(new SandboxKnobs(), new ObjectMapper(), () -> serverUrl);
         Map<String, String> props = new MaskedProperties();
-        simulators.values().forEach(s -> s.connectionProperties(props, url));
+        newSimulators(probe).forEach(s -> s.connectionProperties(props, serverUrl));
         return Collections.unmodifiableMap(props);
+    }
+
+    private static List<ProviderSimulator> newSimulators(SimulatorContext ctx) {
+        return List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx), new SigningHubSimulator(ctx),
+                new EviaSignSimulator(ctx), new ZohoSimulator(ctx));
     }
 
     /** Sorted properties whose {@code toString()} hides the secret values, should anyone log the map. */
@@ -159,6 +176,26 @@ public final class SandboxServer implements AutoCloseable {
         return adder.intValue();
     }
 
+    /**
+     * Arrival times ({@link System#nanoTime()}, ascending) of the provider's API calls (token calls excluded) since
+     * the last reset, recorded only while {@link SandboxKnobs#recordRequestTimes()} is on; {@code null} provider
+     * means every provider.
+     */
+    public List<Long> requestTimes(String provider) {
+        List<Long> times = new ArrayList<>();
+        if (provider == null) {
+            requestTimes.values().forEach(times::addAll);
+        } else {
+            Queue<Long> queue = requestTimes.get(provider);
+            if (queue == null) {
+                throw new IllegalArgumentException("unknown provider '" + provider + "'");
+            }
+            times.addAll(queue);
+        }
+        Collections.sort(times);
+        return times;
+    }
+
     /** Invalidates every access token issued so far: the next API call with one answers 401. */
     public void revokeTokens() {
         ctx.tokens().revokeAll();
@@ -173,6 +210,7 @@ public final class SandboxServer implements AutoCloseable {
         ctx.edits().clear();
         requests.values().forEach(LongAdder::reset);
         tokenRequests.values().forEach(LongAdder::reset);
+        requestTimes.values().forEach(Queue::clear);
         seedAll();
     }
 
@@ -250,11 +288,15 @@ public final class SandboxServer implements AutoCloseable {
         if (sim == null) {
             return SandboxResponse.text(404, "no sandbox provider at this path");
         }
+        long arrived = System.nanoTime();
         requests.get(sim.id()).increment();
         pause(knobs.latencyMs());
         if (sim.isTokenCall(request)) {
             tokenRequests.get(sim.id()).increment();
             return guarded(sim, request);
+        }
+        if (knobs.recordRequestTimes()) {
+            requestTimes.get(sim.id()).add(arrived);
         }
         Integer scripted = knobs.pollScripted(sim.id());
         if (scripted != null) {
@@ -330,6 +372,9 @@ public final class SandboxServer implements AutoCloseable {
                     return SandboxResponse.json(200, mapper.writeValueAsString(editsJson()));
                 case "counts GET":
                     return SandboxResponse.json(200, mapper.writeValueAsString(countsJson()));
+                case "request-times GET":
+                    return SandboxResponse.json(200, mapper.writeValueAsString(requestTimesJson(
+                            request.query().get("provider"))));
                 default:
                     return SandboxResponse.text(404, "unknown admin endpoint");
             }
@@ -363,6 +408,14 @@ public final class SandboxServer implements AutoCloseable {
             }
             return copy;
         }
+        return node;
+    }
+
+    private ObjectNode requestTimesJson(String provider) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("provider", provider);
+        ArrayNode nanos = node.putArray("nanos");
+        requestTimes(provider == null || provider.isBlank() ? null : provider).forEach(nanos::add);
         return node;
     }
 

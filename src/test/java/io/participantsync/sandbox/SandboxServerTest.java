@@ -255,6 +255,7 @@ class SandboxServerTest extends SandboxFixture {
                 .containsEntry("connections.zoho.data-centre", "com")
                 .containsEntry("connections.zoho-eu.token-url", server.url() + "/zoho-accounts/eu/oauth/v2/token")
                 .containsEntry("connections.zoho-eu.provider", "zoho");
+        assertThat(SandboxServer.connectionProperties(server.url())).isEqualTo(props);
         assertThat(SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
         assertThat(SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
         assertThat(props.keySet().stream().map(k -> k.split("\\.")[1]).distinct())
@@ -290,5 +291,31 @@ class SandboxServerTest extends SandboxFixture {
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(server.requestCount("oneflow")).isZero();
+    }
+
+    @Test
+    void givenRecordRequestTimes_whenApiAndTokenCalls_thenOnlyApiCallArrivalsListedInOrder() {
+        client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"Before\"}");
+        HttpResponse<String> on = client.json("POST", "/_sandbox/knobs", Map.of(), "{\"recordRequestTimes\":true}");
+        long before = System.nanoTime();
+        client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"One\"}");
+        client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"Two\"}");
+        zignedPut(client.zignedToken());
+        long after = System.nanoTime();
+
+        HttpResponse<String> oneflow = client.send("GET", "/_sandbox/request-times?provider=oneflow", Map.of(), null);
+        HttpResponse<String> all = client.send("GET", "/_sandbox/request-times", Map.of(), null);
+        HttpResponse<String> unknown = client.send("GET", "/_sandbox/request-times?provider=acme", Map.of(), null);
+
+        assertThat(tree(on.body()).path("recordRequestTimes").asBoolean()).isTrue();
+        JsonNode nanos = tree(oneflow.body()).path("nanos");
+        assertThat(nanos).hasSize(2);
+        assertThat(nanos.get(0).asLong()).isBetween(before, nanos.get(1).asLong());
+        assertThat(nanos.get(1).asLong()).isLessThanOrEqualTo(after);
+        assertThat(tree(all.body()).path("nanos")).hasSize(3);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        server.reset();
+        assertThat(server.requestTimes(null)).isEmpty();
+        assertThat(server.knobs().recordRequestTimes()).isFalse();
     }
 }

@@ -1,0 +1,86 @@
+package io.participantsync.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sizes and switches of one benchmark run, read from {@code BENCH_*} environment variables or
+ * {@code --name=value} flags (flag {@code --overhead-rows=1000} is {@code BENCH_OVERHEAD_ROWS=1000}); the defaults are
+ * issue 5's.
+ */
+record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcurrency, int latencyRows, int latencyMs,
+        int latencyConcurrency, int naiveSample, int memoryRows, String memoryXmx, int startupRuns,
+        int rateLimitRows, int rateLimitPerSecond, int distinct, int sandboxThreads, boolean jfr, boolean useJar,
+        boolean keep, Path repoDir, Path outDir) {
+
+    /** Every parameter with its default, in the order {@code --help} lists them. */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("BENCH_OVERHEAD_ROWS", "100000");
+        d.put("BENCH_OVERHEAD_CONCURRENCY", "16");
+        d.put("BENCH_CAPACITY_CONCURRENCY", "64");
+        d.put("BENCH_LATENCY_ROWS", "20000");
+        d.put("BENCH_LATENCY_MS", "50");
+        d.put("BENCH_LATENCY_CONCURRENCY", "32");
+        d.put("BENCH_NAIVE_SAMPLE", "200");
+        d.put("BENCH_MEMORY_ROWS", "1000000");
+        d.put("BENCH_MEMORY_XMX", "256m");
+        d.put("BENCH_STARTUP_RUNS", "5");
+        d.put("BENCH_RATELIMIT_ROWS", "2000");
+        d.put("BENCH_RATELIMIT_PER_SECOND", "50");
+        // participants per provider the generated rows cycle over: bounds the sandbox's state on big runs
+        d.put("BENCH_DISTINCT", "10000");
+        d.put("BENCH_SANDBOX_THREADS", "64");
+        d.put("BENCH_JFR", "false");
+        d.put("BENCH_USE_JAR", "true");
+        d.put("BENCH_KEEP", "false");
+        d.put("BENCH_REPO_DIR", ".");
+        d.put("BENCH_OUT_DIR", "target/bench");
+        return Map.copyOf(d);
+    }
+
+    /** Defaults, overridden by {@code env} ({@code BENCH_*} keys only), overridden by {@code args}. */
+    static BenchConfig from(Map<String, String> env, String... args) {
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        env.forEach((k, val) -> {
+            if (DEFAULTS.containsKey(k)) {
+                v.put(k, val);
+            }
+        });
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
+            }
+            String key = "BENCH_" + arg.substring(2, arg.indexOf('=')).replace('-', '_').toUpperCase(Locale.ROOT);
+            if (!DEFAULTS.containsKey(key)) {
+                throw new IllegalArgumentException("unknown parameter '" + arg + "' (" + key + ")");
+            }
+            v.put(key, arg.substring(arg.indexOf('=') + 1));
+        }
+        Path repo = Path.of(v.get("BENCH_REPO_DIR")).toAbsolutePath().normalize();
+        Path out = repo.resolve(v.get("BENCH_OUT_DIR")).toAbsolutePath().normalize();
+        return new BenchConfig(i(v, "BENCH_OVERHEAD_ROWS"), i(v, "BENCH_OVERHEAD_CONCURRENCY"),
+                i(v, "BENCH_CAPACITY_CONCURRENCY"), i(v, "BENCH_LATENCY_ROWS"), i(v, "BENCH_LATENCY_MS"),
+                i(v, "BENCH_LATENCY_CONCURRENCY"), i(v, "BENCH_NAIVE_SAMPLE"), i(v, "BENCH_MEMORY_ROWS"),
+                v.get("BENCH_MEMORY_XMX"), i(v, "BENCH_STARTUP_RUNS"), i(v, "BENCH_RATELIMIT_ROWS"),
+                i(v, "BENCH_RATELIMIT_PER_SECOND"), i(v, "BENCH_DISTINCT"), i(v, "BENCH_SANDBOX_THREADS"),
+                Boolean.parseBoolean(v.get("BENCH_JFR")), Boolean.parseBoolean(v.get("BENCH_USE_JAR")),
+                Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out);
+    }
+
+    private static int i(Map<String, String> v, String key) {
+        try {
+            int n = Integer.parseInt(v.get(key).trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number >= 0, was '" + v.get(key) + "'");
+        }
+    }
+}
