@@ -1,5 +1,6 @@
 package io.participantsync;
 
+import io.participantsync.auth.TokenRequestLimit;
 import io.participantsync.auth.TokenService;
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Connections;
@@ -20,6 +21,7 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
+import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
@@ -100,7 +102,10 @@ public final class ParticipantSync implements AutoCloseable {
         this.main = new Main();
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
         this.tokens = new TokenService(http, clock,
-                Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
+                Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)),
+                c -> TokenRequestLimit.of(c.get("token-rate-limit"),
+                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)),
+                Duration.ofMillis(settings.getLong("auth.token-limit-max-wait-ms", 5000)));
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
         if (syncState != null) {
             recorder.addListener(syncState);
