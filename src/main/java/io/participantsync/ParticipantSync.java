@@ -1,5 +1,6 @@
 package io.participantsync;
 
+import io.participantsync.auth.TokenRequestLimit;
 import io.participantsync.auth.TokenService;
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Connections;
@@ -24,6 +25,7 @@ import io.participantsync.observe.HttpServers;
 import io.participantsync.observe.ReadinessCheck;
 import io.participantsync.observe.ReadinessHealthCheck;
 import io.participantsync.observe.SyncMetrics;
+import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
@@ -107,7 +109,10 @@ public final class ParticipantSync implements AutoCloseable {
         this.main = new Main();
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
         this.tokens = new TokenService(http, clock,
-                Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
+                Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)),
+                c -> TokenRequestLimit.of(c.get("token-rate-limit"),
+                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)),
+                Duration.ofMillis(settings.getLong("auth.token-limit-max-wait-ms", 5000)));
         SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
                 connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics));

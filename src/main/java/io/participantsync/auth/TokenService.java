@@ -19,8 +19,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Authentication headers for every connection, shared by all routes. OAuth access tokens are fetched once, cached
  * until shortly before they expire, and fetched by one caller at a time per connection (the others wait and reuse
  * it); rotated refresh tokens are kept. A 401 invalidates the token that was used, so the next call fetches a new
- * one. Token values are never logged.
+ * one. Where a provider limits token requests (Zoho: 10 per 10 minutes per refresh token) a sliding-window limiter
+ * keeps this service under it: a caller waits up to {@code maxWait} for a slot, else gets a transient error whose
+ * Retry-After is the time until one frees; the request over the limit is never sent. Token values are never logged.
  */
 public final class TokenService {
 
@@ -47,11 +51,28 @@ public final class TokenService {
     private final Duration refreshAhead;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Function<Connection, Optional<TokenRequestLimit>> limits;
+    private final Map<String, Optional<TokenRequestLimit>> limitByConnection = new ConcurrentHashMap<>();
+    private final TokenRequestLimiter limiter;
+    private final Duration maxWait;
 
+    /** A token service without token request limits. */
     public TokenService(HttpTransport http, Clock clock, Duration refreshAhead) {
+        this(http, clock, refreshAhead, c -> Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * @param limits  each connection's token request limit, if any (its {@code token-rate-limit} or the provider's)
+     * @param maxWait how long a caller may wait for a token request slot before a transient error
+     */
+    public TokenService(HttpTransport http, Clock clock, Duration refreshAhead,
+            Function<Connection, Optional<TokenRequestLimit>> limits, Duration maxWait) {
         this.http = http;
         this.clock = clock;
         this.refreshAhead = refreshAhead;
+        this.limits = limits;
+        this.limiter = new TokenRequestLimiter(clock);
+        this.maxWait = maxWait;
     }
 
     /** The headers that authenticate a call on {@code connection}; may fetch a token. */
@@ -131,6 +152,7 @@ public final class TokenService {
                     .collect(Collectors.joining("&"));
         }
         HttpResponse response;
+        TokenRequestLimiter.Permit permit = admit(connection);
         s.requests++;
         try {
             response = http.send("POST", request.url(), headers, body);
@@ -141,6 +163,10 @@ public final class TokenService {
                             "token request for connection " + connection.name() + " failed: "
                                     + scrub(e.getMessage(), secrets(connection, oauth, s, request))),
                     -1);
+        } finally {
+            if (permit != null) {
+                permit.done(clock.instant());
+            }
         }
         int status = response.status();
         JsonNode node = parse(response.body());
@@ -166,6 +192,45 @@ public final class TokenService {
                         + (message == null ? "" : ": " + scrub(message, secrets(connection, oauth, s, request))));
         boolean transientError = status == 408 || status == 429 || status >= 500;
         throw new DeliveryException(error, transientError, -1, transientError ? "transient" : "authentication");
+    }
+
+    /**
+     * A slot for one token request under the connection's limit (null when it has none): waits up to
+     * {@code maxWait}, else throws a transient error and sends nothing.
+     */
+    private TokenRequestLimiter.Permit admit(Connection connection) {
+        Optional<TokenRequestLimit> limit = limitByConnection.computeIfAbsent(connection.name(),
+                n -> limits.apply(connection));
+        if (limit.isEmpty()) {
+            return null;
+        }
+        // the provider counts per refresh token, which two connections could share
+        String key = connection.has("refresh-token") ? "refresh-token:" + connection.get("refresh-token")
+                : "connection:" + connection.name();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            TokenRequestLimiter.Attempt attempt = limiter.tryAcquire(key, limit.get());
+            if (attempt.permit() != null) {
+                return attempt.permit();
+            }
+            long waitNanos = attempt.waitFor().toNanos();
+            if (System.nanoTime() + waitNanos > deadline) {
+                long seconds = Math.max(1, attempt.waitFor().toSeconds());
+                LOG.warn("connection {}: token request limit of {} reached, next request in {} s", connection.name(),
+                        limit.get(), seconds);
+                throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
+                        "connection " + connection.name() + ": the token request limit of " + limit.get()
+                                + " is reached; the next token request is possible in " + seconds + " s"),
+                        attempt.waitFor().toMillis());
+            }
+            try {
+                Thread.sleep(Math.max(1, attempt.waitFor().toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
+                        "connection " + connection.name() + ": interrupted waiting for a token request slot"), -1);
+            }
+        }
     }
 
     /**

@@ -17,7 +17,8 @@ final class Runtime implements AutoCloseable {
 
     /** The sandbox knobs settable as {@code sandbox.<knob>} (see SandboxKnobs). */
     private static final List<String> KNOBS = List.of("latency-ms", "rate429", "rate503", "rate-slow", "slow-ms",
-            "provider", "seed", "token-ttl-seconds", "auto-create", "record-edits");
+            "rate-reset", "rate-timeout", "rate-lost-answer", "rate-lost-answer-timeout", "hang-ms", "provider",
+            "seed", "token-ttl-seconds", "auto-create", "record-edits");
 
     private static final Pattern SANDBOX_KEY = Pattern.compile("^connections\\.([^.]+)\\.(.+)$");
 

@@ -1,5 +1,6 @@
 package io.participantsync.config;
 
+import io.participantsync.auth.TokenRequestLimit;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
@@ -23,7 +24,7 @@ public final class Connections {
     public static final Set<String> KEYS = Set.of("provider", "base-url", "token-url", "api-token", "user-email",
             "client-id", "client-secret", "username", "password", "scope", "refresh-token", "access-token",
             "api-version", "data-centre", "audit-author-type", "audit-author-ip", "audit-device", "rate-limit",
-            "max-concurrency");
+            "max-concurrency", "token-rate-limit");
 
     private final Map<String, Connection> byName;
 
@@ -50,6 +51,11 @@ public final class Connections {
             }
             Connection connection = new Connection(name, provider, values);
             problems.addAll(adapter.get().validateConnection(connection));
+            try {
+                TokenRequestLimit.of(connection.get("token-rate-limit"), Optional.empty());
+            } catch (IllegalArgumentException e) {
+                problems.add(prefix + "token-rate-limit " + e.getMessage());
+            }
             byName.put(name, connection);
         }
         if (!problems.isEmpty()) {

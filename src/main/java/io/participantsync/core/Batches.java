@@ -211,6 +211,11 @@ public final class Batches {
                 row.put("provider_message", Redaction.redact(o.error().message(), u));
             }
             row.put("attempts", o.attempts());
+            if (o.reconciliation() != null) {
+                row.put("reconciled", true);
+                row.put("verified", o.reconciliation().verified());
+                row.put("message", o.reconciliation().message());
+            }
             if (deadLetter != null) {
                 row.put("dead_letter", deadLetter.toString());
             }

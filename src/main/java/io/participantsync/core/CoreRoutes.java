@@ -1,6 +1,6 @@
 package io.participantsync.core;
 
-import io.participantsync.http.HttpResponse;
+import io.participantsync.model.DeliveryException;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.ParticipantUpdate;
 import java.nio.file.Path;
@@ -100,10 +100,23 @@ public final class CoreRoutes extends RouteBuilder {
         e.setProperty(Headers.PLAN, dispatcher.plan(e.getIn().getBody(ParticipantUpdate.class)));
     }
 
-    /** Re-run as a whole on each redelivery: guard read, token, update call. */
+    /**
+     * Re-run as a whole on each redelivery: guard read, token, update call. Remembers on the exchange that an
+     * attempt's answer was lost, so later attempts reconcile (see {@link ProviderCaller}).
+     */
     private void deliver(Exchange e) {
         e.setProperty(Headers.ATTEMPTS, e.getProperty(Headers.ATTEMPTS, 0, Integer.class) + 1);
-        HttpResponse response = caller.deliver(e.getProperty(Headers.PLAN, Plan.Deliver.class));
-        e.setProperty(Headers.RESPONSE, response);
+        boolean answerLost = e.getProperty(Headers.ANSWER_LOST, false, Boolean.class);
+        ProviderCaller.Delivered delivered;
+        try {
+            delivered = caller.deliver(e.getProperty(Headers.PLAN, Plan.Deliver.class), answerLost);
+        } catch (DeliveryException failure) {
+            if (ProviderCaller.answerLost(failure)) {
+                e.setProperty(Headers.ANSWER_LOST, true);
+            }
+            throw failure;
+        }
+        e.setProperty(Headers.RESPONSE, delivered.response());
+        e.setProperty(Headers.RECONCILIATION, delivered.reconciliation());
     }
 }

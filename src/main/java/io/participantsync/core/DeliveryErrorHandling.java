@@ -60,7 +60,15 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         }
     }
 
+    /**
+     * The failure of the attempt that just ended. Camel adds the previous attempt's exception to the new one as
+     * suppressed, and {@code getException(Class)} searches those too: it could return an earlier transient error and
+     * retry a permanent one.
+     */
     private static DeliveryException exception(Exchange e) {
+        if (e.getException() instanceof DeliveryException current) {
+            return current;
+        }
         DeliveryException d = e.getException(DeliveryException.class);
         if (d == null) {
             d = e.getProperty(Exchange.EXCEPTION_CAUGHT, DeliveryException.class);

@@ -21,6 +21,10 @@ public final class Headers {
     static final String RESPONSE = "PsResponse";
     static final String RECORDED = "PsRecorded";
     static final String RECORDS = "PsRecords";
+    /** Set once an attempt's update call got no answer (it may have been applied): later attempts reconcile. */
+    static final String ANSWER_LOST = "PsAnswerLost";
+    /** The {@code Reconciliation} of a record found already updated after a lost answer. */
+    static final String RECONCILIATION = "PsReconciliation";
 
     private Headers() {
     }

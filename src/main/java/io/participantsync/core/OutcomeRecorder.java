@@ -8,6 +8,7 @@ import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.model.Reconciliation;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,7 +76,9 @@ public final class OutcomeRecorder {
         int attempts = exchange.getProperty(Headers.ATTEMPTS, 0, Integer.class);
         Instant started = exchange.getProperty(Headers.STARTED_AT, Instant.class);
         ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
-        DeliveryOutcome outcome = outcome(plan, update, failure, attempts, started == null ? clock.instant() : started);
+        DeliveryOutcome outcome = outcome(plan, update, failure, attempts, started == null ? clock.instant() : started,
+                exchange.getProperty(Headers.RECONCILIATION, Reconciliation.class),
+                exchange.getProperty(Headers.ANSWER_LOST, false, Boolean.class));
         Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
@@ -85,7 +88,7 @@ public final class OutcomeRecorder {
     }
 
     private DeliveryOutcome outcome(Plan plan, ParticipantUpdate update, Exception failure, int attempts,
-            Instant started) {
+            Instant started, Reconciliation reconciliation, boolean answerLost) {
         Instant now = clock.instant();
         String where = update == null ? "" : update.source().describe() + ": ";
         if (plan instanceof Plan.Reject r) {
@@ -99,14 +102,19 @@ public final class OutcomeRecorder {
         }
         String connection = plan == null ? null : plan.connectionName();
         if (failure == null && plan instanceof Plan.Deliver) {
-            return new DeliveryOutcome(update, connection, Outcome.UPDATED, null, null, null, attempts, started, now);
+            Reconciliation r = reconciliation == null ? null
+                    : new Reconciliation(reconciliation.verified(), Redaction.redact(reconciliation.message(), update));
+            return new DeliveryOutcome(update, connection, Outcome.UPDATED, null, null, null, attempts, started, now,
+                    r);
         }
         if (failure instanceof DeliveryException d) {
             ProviderError error = d.error();
             String provider = update == null ? "provider" : update.provider();
             if (d.transientError()) {
                 String message = where + "gave up after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                        + ": " + describe(provider, error);
+                        + ": " + describe(provider, error)
+                        + (answerLost ? "; an attempt's answer was lost, so the provider may have applied the update"
+                                : "");
                 return new DeliveryOutcome(update, connection, Outcome.FAILED, "transient",
                         Redaction.redact(message, update), error, attempts, started, now);
             }

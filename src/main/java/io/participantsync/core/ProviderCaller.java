@@ -4,13 +4,18 @@ import io.participantsync.auth.TokenService;
 import io.participantsync.http.HttpResponse;
 import io.participantsync.http.HttpTransport;
 import io.participantsync.model.DeliveryException;
+import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.ProviderError;
+import io.participantsync.model.Reconciliation;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.Disposition;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -24,8 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Makes the calls of one {@link Plan.Deliver}: the adapter's guard read if it has one, then the update, each with
  * the connection's authentication and one fresh token after a 401. Returns the successful answer or throws a
  * {@link DeliveryException} that says whether a retry may help; the route's error handler does the retrying.
+ * <p>
+ * Reconciliation: when the update's answer is lost (timeout, reset: {@link #answerLost}), the edit may have been
+ * applied. Where the adapter has a verify read, it is made at once and again before the edit is sent on a later
+ * attempt: if the participant already shows the update, the record is {@code updated} (verified) and no second edit
+ * is sent. A later attempt refused with an error the adapter says may mean "already applied" is verified with the
+ * read, or, without one (Evia Sign), taken as applied and marked unverified. Any other error stands.
  */
 public final class ProviderCaller {
+
+    /** What a delivery ended with: the provider's answer, or ({@code response} null) a reconciliation. */
+    public record Delivered(HttpResponse response, Reconciliation reconciliation) {
+    }
 
     private final HttpTransport http;
     private final TokenService tokens;
@@ -43,20 +58,109 @@ public final class ProviderCaller {
         this.listener = listener;
     }
 
+    /** Delivers a record no earlier attempt of which lost its answer. */
     public HttpResponse deliver(Plan.Deliver plan) {
-        ProviderAdapter adapter = plan.adapter();
-        Optional<ProviderRequest> guard = adapter.guardRequest(plan.update(), plan.connection());
-        if (guard.isPresent()) {
-            HttpResponse answer = call(plan.connection(), adapter, guard.get());
-            Optional<String> refusal = adapter.checkGuard(plan.update(), answer.body());
-            if (refusal.isPresent()) {
-                throw DeliveryException.permanent(new ProviderError(0, null, refusal.get()), "guard");
-            }
-        }
-        return call(plan.connection(), adapter, plan.request());
+        return deliver(plan, false).response();
     }
 
-    private HttpResponse call(Connection connection, ProviderAdapter adapter, ProviderRequest request) {
+    /**
+     * Delivers a record; {@code answerLostBefore} says an earlier attempt's update call got no answer (the exchange
+     * remembers it from {@link #answerLost}).
+     */
+    public Delivered deliver(Plan.Deliver plan, boolean answerLostBefore) {
+        ProviderAdapter adapter = plan.adapter();
+        ParticipantUpdate update = plan.update();
+        Optional<ProviderRequest> verify = answerLostBefore
+                ? adapter.verifyRequest(update, plan.connection()) : Optional.empty();
+        if (verify.isPresent() && verified(plan, verify.get())) {
+            return reconciled(true, "the answer to an earlier attempt was lost; " + update.provider()
+                    + "'s read shows the update in effect, so it was not sent again");
+        }
+        try {
+            Optional<ProviderRequest> guard = adapter.guardRequest(update, plan.connection());
+            if (guard.isPresent()) {
+                HttpResponse answer = call(plan.connection(), adapter, guard.get(), false);
+                Optional<String> refusal = adapter.checkGuard(update, answer.body());
+                if (refusal.isPresent()) {
+                    throw DeliveryException.permanent(new ProviderError(0, null, refusal.get()), "guard");
+                }
+            }
+            return new Delivered(call(plan.connection(), adapter, plan.request(), true), null);
+        } catch (DeliveryException e) {
+            if (answerLost(e)) {
+                // the edit may have landed: look now, while the record is at hand, and retry only if it has not
+                Optional<ProviderRequest> look = adapter.verifyRequest(update, plan.connection());
+                try {
+                    if (look.isPresent() && verified(plan, look.get())) {
+                        return reconciled(true, "the answer was lost (" + e.error().message() + "); "
+                                + update.provider() + "'s read shows the update in effect");
+                    }
+                } catch (DeliveryException readFailed) {
+                    // the read failed too: the lost answer stands, and the next attempt looks again
+                }
+                throw e;
+            }
+            if (!answerLostBefore || e.transientError() || !adapter.mayBeAlreadyApplied(update, e.error())) {
+                throw e;
+            }
+            String refused = "the answer to an earlier attempt was lost and the retry was refused ("
+                    + describe(e.error()) + ")";
+            if (verify.isPresent()) {
+                if (verified(plan, verify.get())) {
+                    return reconciled(true, refused + "; " + update.provider()
+                            + "'s read shows the update in effect: the earlier attempt applied it");
+                }
+                throw e;
+            }
+            return reconciled(false, refused + ", which means the earlier attempt applied it; unverified: "
+                    + update.provider() + " has no read to confirm it");
+        }
+    }
+
+    /**
+     * Whether a delivery error means the update call was sent but its answer never came (read timeout, connection
+     * reset or closed): the provider may have applied it. A refused or timed-out connection never reached it.
+     */
+    public static boolean answerLost(DeliveryException e) {
+        Throwable cause = e.getCause();
+        if (!(cause instanceof IOException)) {
+            return false;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException || t.getClass().getSimpleName().equals(
+                            "ConnectTimeoutException")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The verify read shows the update; a read that fails for good counts as "not shown" (the caller decides). */
+    private boolean verified(Plan.Deliver plan, ProviderRequest read) {
+        HttpResponse answer;
+        try {
+            answer = call(plan.connection(), plan.adapter(), read, false);
+        } catch (DeliveryException e) {
+            if (e.transientError()) {
+                throw e;
+            }
+            return false;
+        }
+        return plan.adapter().verify(plan.update(), plan.connection(), answer.body());
+    }
+
+    private static Delivered reconciled(boolean verified, String message) {
+        return new Delivered(null, new Reconciliation(verified, message));
+    }
+
+    private static String describe(ProviderError error) {
+        return error.toString();
+    }
+
+    /** @param edit whether this is the update itself (its lost answer is marked, see {@link #answerLost}) */
+    private HttpResponse call(Connection connection, ProviderAdapter adapter, ProviderRequest request,
+            boolean edit) {
         AuthMethod auth = authByConnection.computeIfAbsent(connection.name(), n -> adapter.authMethod(connection));
         String url = connection.baseUrl() + request.path() + (request.query() == null ? "" : "?" + request.query());
         for (int attempt = 1;; attempt++) {
@@ -69,8 +173,12 @@ public final class ProviderCaller {
                 response = http.send(request.method(), url, headers, request.body());
             } catch (IOException e) {
                 listener.onCall(connection, 0, System.nanoTime() - started);
-                throw DeliveryException.transientFailure(new ProviderError(0, "io_error",
+                DeliveryException failure = DeliveryException.transientFailure(new ProviderError(0, "io_error",
                         "no answer from " + connection.provider() + ": " + describe(e)), -1);
+                if (edit) {
+                    failure.initCause(e);
+                }
+                throw failure;
             }
             listener.onCall(connection, response.status(), System.nanoTime() - started);
             Disposition disposition = adapter.classify(response.status());

@@ -6,12 +6,21 @@ import java.time.Instant;
  * The one outcome event of one record: what happened, why (category and message for rejected/failed), the
  * provider's error if it answered with one, how many calls were attempted and when.
  *
- * @param connection the connection used, or {@code null} when none could be resolved
- * @param category   for rejected/failed: {@code validation}, {@code provider}, {@code guard},
- *                   {@code authentication}, {@code transient} or {@code internal}; otherwise {@code null}
+ * @param connection     the connection used, or {@code null} when none could be resolved
+ * @param category       for rejected/failed: {@code validation}, {@code provider}, {@code guard},
+ *                       {@code authentication}, {@code transient} or {@code internal}; otherwise {@code null}
+ * @param reconciliation for an {@code updated} outcome reached after a lost answer (see {@link Reconciliation});
+ *                       otherwise {@code null}
  */
 public record DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
-        String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
+        String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt,
+        Reconciliation reconciliation) {
+
+    /** An outcome that needed no reconciliation. */
+    public DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
+            String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
+        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, null);
+    }
 
     public boolean deadLettered() {
         return outcome == Outcome.REJECTED || outcome == Outcome.FAILED;

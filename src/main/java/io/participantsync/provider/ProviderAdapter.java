@@ -38,6 +38,40 @@ public interface ProviderAdapter {
         return Optional.empty();
     }
 
+    /**
+     * The read that shows whether {@code update} is in effect at the provider, made when an earlier attempt's answer
+     * was lost (timeout, reset): before sending the edit again, and to check a permanent error the retry got. Empty
+     * when the provider has no such read (Evia Sign): a reconciled outcome is then unverified.
+     */
+    default Optional<ProviderRequest> verifyRequest(ParticipantUpdate update, Connection connection) {
+        return Optional.empty();
+    }
+
+    /**
+     * Reads the verify read's 2xx answer: {@code true} only when the participant shows every value the update sets
+     * (values the read does not return, such as secrets, are not compared; at least one must be).
+     */
+    default boolean verify(ParticipantUpdate update, Connection connection, String responseBody) {
+        return false;
+    }
+
+    /**
+     * Whether {@code error}, answered to a retry after an attempt whose answer was lost, may mean that attempt had
+     * applied the update (Evia's 404 "Editing isn't allowed for this recipient.", Zoho's 404 INVALID_URL_PATTERN:
+     * the recipient no longer has the old email). Only such errors are reconciled; any other stands.
+     */
+    default boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        return false;
+    }
+
+    /**
+     * Client-side limit on this provider's token requests per refresh token, as {@code <count>/<window>} (e.g.
+     * {@code 10/10m}: Zoho's documented limit); empty when the provider documents none.
+     */
+    default Optional<String> tokenRequestLimit() {
+        return Optional.empty();
+    }
+
     /** How a status is treated. The default is providers.md's table for every provider. */
     default Disposition classify(int status) {
         return Disposition.of(status);

@@ -46,6 +46,9 @@ public final class SandboxServer implements AutoCloseable {
     /** Provider ids, in the order the sandbox lists them. */
     public static final List<String> PROVIDERS = List.of("oneflow", "zigned", "signinghub", "eviasign", "zoho");
 
+    /** Marks a call whose connection is closed without an answer. */
+    private static final SandboxResponse NO_ANSWER = SandboxResponse.empty(0);
+
     private static final Set<String> MASKED_KEYS = Set.of("identification_number", "personal_number", "AccessCode");
 
     private final HttpServer server;
@@ -58,6 +61,7 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, Queue<Long>> requestTimes = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> droppedAnswers = new ConcurrentHashMap<>();
     private final JsonNode seed;
     private final String url;
 
@@ -74,6 +78,7 @@ public final class SandboxServer implements AutoCloseable {
             requests.put(sim.id(), new LongAdder());
             tokenRequests.put(sim.id(), new LongAdder());
             requestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
+            droppedAnswers.put(sim.id(), new LongAdder());
         }
         byPrefix.put("zoho-accounts", simulators.get("zoho"));
         seedAll();
@@ -196,6 +201,11 @@ public final class SandboxServer implements AutoCloseable {
         return times;
     }
 
+    /** API calls the sandbox closed without an answer (reset, timeout and lost-answer faults). */
+    public int droppedAnswers(String provider) {
+        return count(droppedAnswers, provider);
+    }
+
     /** Invalidates every access token issued so far: the next API call with one answers 401. */
     public void revokeTokens() {
         ctx.tokens().revokeAll();
@@ -211,6 +221,7 @@ public final class SandboxServer implements AutoCloseable {
         requests.values().forEach(LongAdder::reset);
         tokenRequests.values().forEach(LongAdder::reset);
         requestTimes.values().forEach(Queue::clear);
+        droppedAnswers.values().forEach(LongAdder::reset);
         seedAll();
     }
 
@@ -273,6 +284,10 @@ public final class SandboxServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 response = SandboxResponse.text(500, "sandbox error: " + e.getClass().getSimpleName());
             }
+            if (response == NO_ANSWER) {
+                // closing an exchange before its headers were sent closes the connection: the client gets no answer
+                return;
+            }
             write(exchange, response);
         } catch (IOException e) {
             // the client went away: nothing to answer
@@ -298,11 +313,13 @@ public final class SandboxServer implements AutoCloseable {
         if (knobs.recordRequestTimes()) {
             requestTimes.get(sim.id()).add(arrived);
         }
-        Integer scripted = knobs.pollScripted(sim.id());
-        if (scripted != null) {
-            return fault(sim, scripted);
+        boolean mutating = !"GET".equals(request.method()) && !"HEAD".equals(request.method());
+        SandboxKnobs.Scripted scripted = knobs.pollScripted(sim.id(), mutating);
+        if (scripted != null && scripted.status() > 0) {
+            return fault(sim, scripted.status());
         }
-        switch (knobs.drawFault(sim.id())) {
+        SandboxKnobs.Fault fault = scripted != null ? scripted.fault() : knobs.drawFault(sim.id());
+        switch (fault) {
             case TOO_MANY_REQUESTS:
                 return fault(sim, 429);
             case UNAVAILABLE:
@@ -310,10 +327,27 @@ public final class SandboxServer implements AutoCloseable {
             case SLOW:
                 pause(knobs.slowMs());
                 break;
+            case RESET:
+                return noAnswer(sim);
+            case TIMEOUT:
+                pause(knobs.hangMs());
+                return noAnswer(sim);
+            case LOST_ANSWER:
+                guarded(sim, request);
+                return noAnswer(sim);
+            case LOST_ANSWER_TIMEOUT:
+                guarded(sim, request);
+                pause(knobs.hangMs());
+                return noAnswer(sim);
             default:
                 break;
         }
         return guarded(sim, request);
+    }
+
+    private SandboxResponse noAnswer(ProviderSimulator sim) {
+        droppedAnswers.get(sim.id()).increment();
+        return NO_ANSWER;
     }
 
     private static SandboxResponse guarded(ProviderSimulator sim, SandboxRequest request) {
@@ -422,7 +456,8 @@ public final class SandboxServer implements AutoCloseable {
     private ObjectNode countsJson() {
         ObjectNode node = mapper.createObjectNode();
         for (String id : PROVIDERS) {
-            node.putObject(id).put("requests", requestCount(id)).put("tokenRequests", tokenRequestCount(id));
+            node.putObject(id).put("requests", requestCount(id)).put("tokenRequests", tokenRequestCount(id))
+                    .put("droppedAnswers", droppedAnswers(id));
         }
         return node;
     }

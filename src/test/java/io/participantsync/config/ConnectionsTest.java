@@ -57,6 +57,19 @@ class ConnectionsTest {
     }
 
     @Test
+    void givenUnreadableTokenRateLimit_whenLoad_thenErrorNamesTheKeyAndTheFormat() {
+        Settings s = Settings.of(Map.of("connections.zigned.provider", "zigned", "connections.zigned.client-id",
+                "client-1", "connections.zigned.client-secret", "s3cret", "connections.zigned.token-rate-limit",
+                "ten a minute"), Map.of());
+
+        ConfigurationException e = catchThrowableOfType(() -> Connections.load(s, registry),
+                ConfigurationException.class);
+
+        assertThat(e.problems()).containsExactly(
+                "connections.zigned.token-rate-limit 'ten a minute' is not <count>/<window>, e.g. 10/10m");
+    }
+
+    @Test
     void givenUnknownProviderAndOtherProblems_whenLoad_thenEveryProblemReportedWithoutSecrets() {
         Settings s = Settings.of(Map.of("connections.ds.provider", "docusign",
                 "connections.of.provider", "oneflow", "connections.of.api-token", "short-secret-token",

@@ -162,11 +162,15 @@ class ProviderCallerTest {
     @Test
     void givenIoException_whenDeliver_thenTransientWithoutStatus() {
         http.on("POST", ZIGNED_TOKEN, numberedTokens("tok-", 3600))
-                .on("PUT", PARTICIPANT_URL, fail("Read timed out"));
+                .on("PUT", PARTICIPANT_URL, fail("Read timed out"))
+                // the answer was lost: the participant is read at once, and does not show the update yet
+                .on("GET", PARTICIPANT_URL, respond(200, "{\"data\":{\"name\":\"Someone Else\"}}"));
 
         DeliveryException e = catchThrowableOfType(() -> caller.deliver(zignedPlan(Map.of("name", "Anna"))),
                 DeliveryException.class);
 
+        assertThat(http.calls("GET", PARTICIPANT_URL)).hasSize(1);
+        assertThat(ProviderCaller.answerLost(e)).isTrue();
         assertThat(e.transientError()).isTrue();
         assertThat(e.category()).isEqualTo("transient");
         assertThat(e.retryAfterMs()).isEqualTo(-1);

@@ -1,6 +1,6 @@
 package io.participantsync.observe;
 
-import static io.participantsync.support.FakeHttpTransport.fail;
+import static io.participantsync.support.FakeHttpTransport.refuse;
 import static io.participantsync.support.FakeHttpTransport.respond;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,7 +54,7 @@ class SyncMetricsTest {
     void givenAnsweredRefusedAndUnansweredCalls_whenDelivered_thenOneTimerSamplePerCallByStatusClass() {
         camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         FakeHttpTransport http = new FakeHttpTransport().on("PUT", BASE, respond(200, "{}"),
-                respond(422, "{\"message\":\"no\"}"), fail("Connection refused"));
+                respond(422, "{\"message\":\"no\"}"), refuse("Connection refused"));
         ProviderCaller caller = new ProviderCaller(http, new TokenService(http, new MutableClock(NOW),
                 Duration.ofSeconds(60)), metrics);
 

@@ -114,6 +114,13 @@ public final class FakeHttpTransport implements HttpTransport {
         };
     }
 
+    /** No connection could be made (nothing was sent): {@link java.net.ConnectException}. */
+    public static Answer refuse(String message) {
+        return call -> {
+            throw new java.net.ConnectException(message);
+        };
+    }
+
     /** A token answer {@code {"access_token": ..., "expires_in": ...}}. */
     public static Answer token(String accessToken, long expiresIn) {
         return respond(200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\",\"expires_in\":"

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +57,10 @@ public final class EviaSignAdapter implements ProviderAdapter {
         s.addAll(LOCATORS);
         SUPPORTED = Set.copyOf(s);
     }
+
+    /** Evia's answers (lower case) that a retry after a lost answer gets when the first attempt applied the edit. */
+    private static final String NOT_EDITABLE = "editing isn't allowed for this recipient";
+    private static final String SAME_EMAIL = "the updated email cannot be the same as the existing one";
 
     private static final Pattern UUID = Pattern.compile(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -129,6 +134,21 @@ public final class EviaSignAdapter implements ProviderAdapter {
                 "editrecipient");
         return Optional.of(new ProviderRequest("POST", path, null, ProviderRequest.JSON_HEADERS,
                 AdapterSupport.toJson(body)));
+    }
+
+    /**
+     * Evia has no read endpoint, so these two answers to a retry after a lost answer mean the first attempt had
+     * applied the edit (the outcome says it is unverified): 404 "Editing isn't allowed for this recipient." (no
+     * recipient has the old email any more) and, when the record changes the email, 400 "The updated email cannot be
+     * the same as the existing one.".
+     */
+    @Override
+    public boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        String message = error.message() == null ? "" : error.message().toLowerCase(Locale.ROOT);
+        if (error.status() == 404) {
+            return message.contains(NOT_EDITABLE);
+        }
+        return error.status() == 400 && update.has(CanonicalFields.EMAIL) && message.contains(SAME_EMAIL);
     }
 
     /**

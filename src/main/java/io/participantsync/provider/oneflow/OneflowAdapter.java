@@ -24,6 +24,7 @@ import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,6 +133,37 @@ public final class OneflowAdapter implements ProviderAdapter {
                 Long.parseLong(update.get(PARTY_ID)), "participants", Long.parseLong(update.get(PARTICIPANT_ID)));
         return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
                 AdapterSupport.toJson(body)));
+    }
+
+    /** {@code GET /contracts/{contract_id}/parties/{party_id}}: the party with its participants. */
+    @Override
+    public Optional<ProviderRequest> verifyRequest(ParticipantUpdate update, Connection connection) {
+        String path = AdapterSupport.path("contracts", Long.parseLong(update.get(CONTRACT_ID)), "parties",
+                Long.parseLong(update.get(PARTY_ID)));
+        return Optional.of(new ProviderRequest("GET", path, null, Map.of("Accept", "application/json"), null));
+    }
+
+    /** The participant with {@code id == participant_id} in the party's {@code participants} shows the update. */
+    @Override
+    public boolean verify(ParticipantUpdate update, Connection connection, String responseBody) {
+        Optional<ProviderRequest> sent = buildRequest(update, connection);
+        JsonNode party = AdapterSupport.readJson(responseBody).orElse(null);
+        if (sent.isEmpty() || party == null) {
+            return false;
+        }
+        long id = Long.parseLong(update.get(PARTICIPANT_ID));
+        for (JsonNode p : party.path("participants")) {
+            if (p.path("id").asLong(-1) == id) {
+                return ReadBack.shows(AdapterSupport.readJson(sent.get().body()).orElse(null), p);
+            }
+        }
+        return false;
+    }
+
+    /** A PUT is idempotent: any client error of a retry is checked with the read. */
+    @Override
+    public boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        return ReadBack.anyClientError(error);
     }
 
     /**

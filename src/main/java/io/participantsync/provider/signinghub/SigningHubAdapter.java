@@ -19,6 +19,7 @@ import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,40 @@ public final class SigningHubAdapter implements ProviderAdapter {
             }
         }
         return Optional.of("no recipient at position " + position);
+    }
+
+    /** {@code GET .../packages/{package_id}/workflow/users}, the same read as the guard. */
+    @Override
+    public Optional<ProviderRequest> verifyRequest(ParticipantUpdate update, Connection connection) {
+        String path = AdapterSupport.path(apiVersion(connection), "packages", packageId(update), "workflow",
+                "users");
+        return Optional.of(new ProviderRequest("GET", path, null, Map.of("Accept", "application/json"), null));
+    }
+
+    /** The user at {@code order == workflow_order} shows the update. */
+    @Override
+    public boolean verify(ParticipantUpdate update, Connection connection, String responseBody) {
+        Optional<ProviderRequest> sent = buildRequest(update, connection);
+        Optional<JsonNode> users = AdapterSupport.readJson(responseBody).filter(JsonNode::isArray);
+        if (sent.isEmpty() || users.isEmpty()) {
+            return false;
+        }
+        long position = workflowOrder(update);
+        for (JsonNode user : users.get()) {
+            if (position(user) == position) {
+                return ReadBack.shows(AdapterSupport.readJson(sent.get().body()).orElse(null), user);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A PUT is idempotent: any client error of a retry is checked with the read; so is the guard's refusal (status
+     * 0), since an applied email change moves {@code current_email} away from the position.
+     */
+    @Override
+    public boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        return error.status() == 0 || ReadBack.anyClientError(error);
     }
 
     /** Reads {@code {"Message": "..."}} (no code); a token endpoint's {@code {error, error_description}} too. */

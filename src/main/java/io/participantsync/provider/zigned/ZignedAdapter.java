@@ -20,6 +20,7 @@ import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRequest;
+import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +111,32 @@ public final class ZignedAdapter implements ProviderAdapter {
                 update.get(PARTICIPANT_ID));
         return Optional.of(new ProviderRequest("PUT", path, null, ProviderRequest.JSON_HEADERS,
                 AdapterSupport.toJson(body)));
+    }
+
+    /** {@code GET /agreements/{agreement_id}/participants/{participant_id}}. */
+    @Override
+    public Optional<ProviderRequest> verifyRequest(ParticipantUpdate update, Connection connection) {
+        String path = AdapterSupport.path("agreements", update.get(AGREEMENT_ID), "participants",
+                update.get(PARTICIPANT_ID));
+        return Optional.of(new ProviderRequest("GET", path, null, Map.of("Accept", "application/json"), null));
+    }
+
+    /** The participant in the answer's {@code data} shows the update (the personal number is not readable back). */
+    @Override
+    public boolean verify(ParticipantUpdate update, Connection connection, String responseBody) {
+        Optional<ProviderRequest> sent = buildRequest(update, connection);
+        JsonNode answer = AdapterSupport.readJson(responseBody).orElse(null);
+        if (sent.isEmpty() || answer == null) {
+            return false;
+        }
+        JsonNode participant = answer.has("data") ? answer.get("data") : answer;
+        return ReadBack.shows(AdapterSupport.readJson(sent.get().body()).orElse(null), participant);
+    }
+
+    /** A PUT is idempotent: any client error of a retry is checked with the read. */
+    @Override
+    public boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        return ReadBack.anyClientError(error);
     }
 
     /**

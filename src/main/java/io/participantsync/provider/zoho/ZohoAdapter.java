@@ -91,6 +91,54 @@ public final class ZohoAdapter implements ProviderAdapter {
                 AdapterSupport.toJson(body)));
     }
 
+    /** {@code GET /api/v1/counterparties/{organization}/counterpartyusers?status=all}: every contact. */
+    @Override
+    public Optional<ProviderRequest> verifyRequest(ParticipantUpdate update, Connection connection) {
+        String path = AdapterSupport.path("api", "v1", "counterparties", update.get(CanonicalFields.ORGANIZATION),
+                "counterpartyusers");
+        String orgname = update.get(CanonicalFields.ORGNAME);
+        String query = "status=all" + (orgname == null ? "" : "&orgname=" + AdapterSupport.encode(orgname));
+        return Optional.of(new ProviderRequest("GET", path, query, Map.of("Accept", "application/json"), null));
+    }
+
+    /**
+     * A contact has the record's new email (or, without one, its current email) and, when the record sets a name,
+     * that {@code displayName}.
+     */
+    @Override
+    public boolean verify(ParticipantUpdate update, Connection connection, String responseBody) {
+        JsonNode answer = AdapterSupport.readJson(responseBody).orElse(null);
+        if (answer == null) {
+            return false;
+        }
+        String email = update.has(CanonicalFields.EMAIL) ? update.get(CanonicalFields.EMAIL)
+                : update.get(CanonicalFields.CURRENT_EMAIL);
+        JsonNode users = answer.isArray() ? answer : answer.path("counterpartyusers");
+        for (JsonNode user : users) {
+            String have = AdapterSupport.text(user, "emailId");
+            if (have != null && have.equalsIgnoreCase(email)) {
+                return !update.has(CanonicalFields.NAME)
+                        || update.get(CanonicalFields.NAME).equals(AdapterSupport.text(user, "displayName"));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Changing {@code emailId} moves the contact's path: a retry after a lost answer that did apply finds no contact
+     * at the old email and gets 404 INVALID_URL_PATTERN.
+     */
+    @Override
+    public boolean mayBeAlreadyApplied(ParticipantUpdate update, ProviderError error) {
+        return error.status() == 404 && "INVALID_URL_PATTERN".equals(error.code());
+    }
+
+    /** Zoho allows at most 10 token requests per 10 minutes per refresh token. */
+    @Override
+    public Optional<String> tokenRequestLimit() {
+        return Optional.of("10/10m");
+    }
+
     /**
      * Reads {@code {"Errors":{"ErrorCode":..,"Message":..}}} (also an {@code Errors} array, and {@code ErrorCode} /
      * {@code code} with {@code Message} / {@code ErrorMessage} / {@code message} at the top level). A code without a
