@@ -13,6 +13,10 @@ import io.participantsync.core.Dispatcher;
 import io.participantsync.core.OutcomeRecorder;
 import io.participantsync.core.ProviderCaller;
 import io.participantsync.deadletter.DeadLetterWriter;
+import io.participantsync.delivery.CircuitBreakerHealthCheck;
+import io.participantsync.delivery.ConnectionGates;
+import io.participantsync.delivery.ConnectionLimits;
+import io.participantsync.delivery.DeliveryLanes;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.ApiKeys;
@@ -35,12 +39,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 
@@ -65,6 +67,8 @@ public final class ParticipantSync implements AutoCloseable {
     private final SyncJobs syncJobs;
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
+    private final ConnectionGates gates;
+    private final DeliveryLanes lanes;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -75,6 +79,13 @@ public final class ParticipantSync implements AutoCloseable {
                     + "credentials (see README \"Configure\"), or use --sandbox");
         }
         DeliveryPolicy policy = DeliveryPolicy.from(settings);
+        this.gates = new ConnectionGates(ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings)));
+        int laneCount = settings.getInt("delivery.lanes", 64);
+        int laneQueue = settings.getInt("delivery.lane-queue", 8);
+        if (laneCount < 1 || laneQueue < 1) {
+            throw new ConfigurationException((laneCount < 1 ? "delivery.lanes" : "delivery.lane-queue")
+                    + " must be at least 1");
+        }
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.get("data.dir", "data"));
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
@@ -105,19 +116,17 @@ public final class ParticipantSync implements AutoCloseable {
         if (syncState != null) {
             recorder.addListener(syncState);
         }
-        // bounded queue + caller-runs: the streaming split never reads far ahead of delivery, so memory stays flat
-        ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+        // bounded lanes: the streaming reader never runs far ahead of delivery, so memory stays flat
+        this.lanes = new DeliveryLanes(laneCount, laneQueue, "delivery-lane");
         Properties camelProperties = settings.asProperties();
         // the business server enforces the API's body limit while reading, so a bigger body is never held
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
-        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
-        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
-                batches, pool, clock));
+        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy, gates));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, gates),
+                recorder, batches, lanes, connections, gates, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
@@ -161,6 +170,7 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
+            app.observeCircuitBreakers();
             if (app.httpIntake != null) {
                 app.httpIntake.started(app.main.getCamelContext());
             }
@@ -177,6 +187,21 @@ public final class ParticipantSync implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * Circuit-breaker state in readiness (when camel-health runs) and as a gauge (when a Micrometer registry is
+     * bound, i.e. with {@code camel.metrics.enabled=true}); neither is required.
+     */
+    private void observeCircuitBreakers() {
+        CamelContext camel = main.getCamelContext();
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        if (health != null) {
+            CircuitBreakerHealthCheck check = new CircuitBreakerHealthCheck(gates);
+            check.setCamelContext(camel);
+            health.register(check);
+        }
+        camel.getRegistry().findByType(MeterRegistry.class).stream().findFirst().ifPresent(gates::bindMetrics);
     }
 
     /** Providers with their {@code providers.<id>.*} settings. */
@@ -217,6 +242,11 @@ public final class ParticipantSync implements AutoCloseable {
         return tokens;
     }
 
+    /** Each connection's gate: circuit breaker, calls in flight, rate limit. */
+    public ConnectionGates gates() {
+        return gates;
+    }
+
     public CsvRecordReader csvReader() {
         return csvReader;
     }
@@ -255,6 +285,7 @@ public final class ParticipantSync implements AutoCloseable {
         } catch (Exception e) {
             // shutting down anyway
         }
+        lanes.close();
         if (stateStore != null) {
             stateStore.close();
         }
@@ -279,15 +310,6 @@ public final class ParticipantSync implements AutoCloseable {
         }
         return (FileIdempotentRepository) FileIdempotentRepository.fileIdempotentRepository(
                 dataDir.resolve("processed-files.txt").toFile(), 100_000);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One ProducerTemplate per CamelContext, created on first use (after Camel started). */

@@ -1,6 +1,9 @@
 package io.participantsync.core;
 
 import io.participantsync.auth.TokenService;
+import io.participantsync.delivery.BreakerOpenException;
+import io.participantsync.delivery.ConnectionGate;
+import io.participantsync.delivery.ConnectionGates;
 import io.participantsync.http.HttpResponse;
 import io.participantsync.http.HttpTransport;
 import io.participantsync.model.DeliveryException;
@@ -22,34 +25,50 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes the calls of one {@link Plan.Deliver}: the adapter's guard read if it has one, then the update, each with
- * the connection's authentication and one fresh token after a 401. Returns the successful answer or throws a
- * {@link DeliveryException} that says whether a retry may help; the route's error handler does the retrying.
+ * the connection's authentication and one fresh token after a 401. Every request passes its connection's
+ * {@link ConnectionGate} (circuit breaker, concurrency cap, rate limit) and tells the breaker how it went. Returns
+ * the successful answer or throws a {@link DeliveryException} that says whether a retry may help; the route's error
+ * handler does the retrying.
  */
 public final class ProviderCaller {
 
     private final HttpTransport http;
     private final TokenService tokens;
+    private final ConnectionGates gates;
     private final Map<String, AuthMethod> authByConnection = new ConcurrentHashMap<>();
 
+    /** Without limits: every connection gets a gate with no rate limit (tests). */
     public ProviderCaller(HttpTransport http, TokenService tokens) {
+        this(http, tokens, ConnectionGates.unlimited());
+    }
+
+    public ProviderCaller(HttpTransport http, TokenService tokens, ConnectionGates gates) {
         this.http = http;
         this.tokens = tokens;
+        this.gates = gates;
     }
 
     public HttpResponse deliver(Plan.Deliver plan) {
+        return deliver(plan, DeliveryAttempt.unbounded());
+    }
+
+    /** Delivers, recording in {@code attempt} whether a request went out and how long it queued at the gate. */
+    public HttpResponse deliver(Plan.Deliver plan, DeliveryAttempt attempt) {
         ProviderAdapter adapter = plan.adapter();
         Optional<ProviderRequest> guard = adapter.guardRequest(plan.update(), plan.connection());
         if (guard.isPresent()) {
-            HttpResponse answer = call(plan.connection(), adapter, guard.get());
+            HttpResponse answer = call(plan.connection(), adapter, guard.get(), attempt);
             Optional<String> refusal = adapter.checkGuard(plan.update(), answer.body());
             if (refusal.isPresent()) {
                 throw DeliveryException.permanent(new ProviderError(0, null, refusal.get()), "guard");
             }
         }
-        return call(plan.connection(), adapter, plan.request());
+        return call(plan.connection(), adapter, plan.request(), attempt);
     }
 
-    private HttpResponse call(Connection connection, ProviderAdapter adapter, ProviderRequest request) {
+    private HttpResponse call(Connection connection, ProviderAdapter adapter, ProviderRequest request,
+            DeliveryAttempt progress) {
+        ConnectionGate gate = gates.gate(connection.name());
         AuthMethod auth = authByConnection.computeIfAbsent(connection.name(), n -> adapter.authMethod(connection));
         String url = connection.baseUrl() + request.path() + (request.query() == null ? "" : "?" + request.query());
         for (int attempt = 1;; attempt++) {
@@ -57,13 +76,22 @@ public final class ProviderCaller {
             Map<String, String> authHeaders = tokens.headers(connection, auth);
             headers.putAll(authHeaders);
             HttpResponse response;
-            try {
-                response = http.send(request.method(), url, headers, request.body());
-            } catch (IOException e) {
-                throw DeliveryException.transientFailure(new ProviderError(0, "io_error",
-                        "no answer from " + connection.provider() + ": " + describe(e)), -1);
+            Disposition disposition;
+            try (ConnectionGate.Pass pass = enter(gate, connection, progress)) {
+                try {
+                    response = http.send(request.method(), url, headers, request.body());
+                } catch (IOException e) {
+                    pass.failed();
+                    throw DeliveryException.transientFailure(new ProviderError(0, "io_error",
+                            "no answer from " + connection.provider() + ": " + describe(e)), -1);
+                }
+                disposition = adapter.classify(response.status());
+                if (disposition == Disposition.RETRY) {
+                    pass.failed();
+                } else {
+                    pass.succeeded();
+                }
             }
-            Disposition disposition = adapter.classify(response.status());
             switch (disposition) {
                 case SUCCESS:
                     return response;
@@ -80,6 +108,21 @@ public final class ProviderCaller {
                     throw DeliveryException.permanent(readError(adapter, response), "provider");
             }
         }
+    }
+
+    private static ConnectionGate.Pass enter(ConnectionGate gate, Connection connection, DeliveryAttempt progress) {
+        ConnectionGate.Pass pass;
+        try {
+            pass = gate.enter(progress.breakerDeadlineNanos());
+        } catch (BreakerOpenException e) {
+            throw DeliveryException.transientFailure(new ProviderError(0, "circuit_open", e.getMessage()), -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw DeliveryException.transientFailure(new ProviderError(0, "interrupted",
+                    "stopped while waiting to call " + connection.provider()), -1);
+        }
+        progress.admitted(pass.queuedNanos());
+        return pass;
     }
 
     private static ProviderError readError(ProviderAdapter adapter, HttpResponse response) {
