@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * An exact sliding-window limiter: no window of the limit's length ever holds more than its number of requests, as
  * the provider sees them. It keeps a ring of the last N calls; a new call may start only when the call N places
- * before it (and every earlier one) <em>finished</em> at least one window ago. Counting from the end of a call
+ * before it <em>finished</em> at least one window ago. Counting from the end of a call
  * rather than its start makes the promise hold wherever the request arrived between the two, whatever the network
  * delay: a call whose answer is still outstanding blocks its slot until it ends.
  */
@@ -24,8 +24,6 @@ public final class SlidingWindowLimiter {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int oldest;
-    /** The latest end of every call that has already left the ring. */
-    private long horizon = UNUSED;
 
     public SlidingWindowLimiter(RateLimit limit) {
         this(limit, System::nanoTime);
@@ -117,10 +115,6 @@ public final class SlidingWindowLimiter {
         if (waitNanos(now) > 0) {
             return null;
         }
-        long end = ends[oldest];
-        if (end != UNUSED && (horizon == UNUSED || end - horizon > 0)) {
-            horizon = end;
-        }
         int slot = oldest;
         ends[slot] = IN_FLIGHT;
         oldest = (oldest + 1) % ends.length;
@@ -132,15 +126,11 @@ public final class SlidingWindowLimiter {
         if (end == IN_FLIGHT) {
             return Long.MAX_VALUE;
         }
-        long latest = end;
-        if (latest == UNUSED || (horizon != UNUSED && horizon - latest > 0)) {
-            latest = horizon;
-        }
-        if (latest == UNUSED) {
+        if (end == UNUSED) {
             return 0;
         }
-        long freeAt = latest + windowNanos;
-        return Math.max(0, freeAt - now);
+        // grants are in time order, so every call before the oldest one in the ring was already waited for
+        return Math.max(0, end + windowNanos - now);
     }
 
     @Override

@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,9 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, ProviderSimulator> byPrefix = new LinkedHashMap<>();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Long>> apiRequestTimes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final JsonNode seed;
     private final String url;
 
@@ -71,6 +76,9 @@ public final class SandboxServer implements AutoCloseable {
             byPrefix.put(sim.id(), sim);
             requests.put(sim.id(), new LongAdder());
             tokenRequests.put(sim.id(), new LongAdder());
+            apiRequestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
+            inFlight.put(sim.id(), new AtomicInteger());
+            maxInFlight.put(sim.id(), new AtomicInteger());
         }
         byPrefix.put("zoho-accounts", simulators.get("zoho"));
         seedAll();
@@ -159,6 +167,27 @@ public final class SandboxServer implements AutoCloseable {
         return adder.intValue();
     }
 
+    /**
+     * When each API call (not token calls) of the provider arrived, as {@link System#nanoTime()}, in arrival order:
+     * to check a client's rate limit. Kept only while {@link SandboxKnobs#recordEdits()} is on.
+     */
+    public List<Long> apiRequestTimes(String provider) {
+        Queue<Long> times = apiRequestTimes.get(provider);
+        if (times == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        return List.copyOf(new ArrayList<>(times));
+    }
+
+    /** The most API calls of the provider the sandbox was answering at once since the start or the last reset. */
+    public int maxInFlight(String provider) {
+        AtomicInteger max = maxInFlight.get(provider);
+        if (max == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        return max.get();
+    }
+
     /** Invalidates every access token issued so far: the next API call with one answers 401. */
     public void revokeTokens() {
         ctx.tokens().revokeAll();
@@ -173,6 +202,8 @@ public final class SandboxServer implements AutoCloseable {
         ctx.edits().clear();
         requests.values().forEach(LongAdder::reset);
         tokenRequests.values().forEach(LongAdder::reset);
+        apiRequestTimes.values().forEach(Queue::clear);
+        maxInFlight.values().forEach(m -> m.set(0));
         seedAll();
     }
 
@@ -251,11 +282,25 @@ public final class SandboxServer implements AutoCloseable {
             return SandboxResponse.text(404, "no sandbox provider at this path");
         }
         requests.get(sim.id()).increment();
-        pause(knobs.latencyMs());
         if (sim.isTokenCall(request)) {
+            pause(knobs.latencyMs());
             tokenRequests.get(sim.id()).increment();
             return guarded(sim, request);
         }
+        if (knobs.recordEdits()) {
+            apiRequestTimes.get(sim.id()).add(System.nanoTime());
+        }
+        AtomicInteger current = inFlight.get(sim.id());
+        maxInFlight.get(sim.id()).accumulateAndGet(current.incrementAndGet(), Math::max);
+        try {
+            pause(knobs.latencyMs());
+            return answer(sim, request);
+        } finally {
+            current.decrementAndGet();
+        }
+    }
+
+    private SandboxResponse answer(ProviderSimulator sim, SandboxRequest request) {
         Integer scripted = knobs.pollScripted(sim.id());
         if (scripted != null) {
             return fault(sim, scripted);
