@@ -14,6 +14,10 @@ import io.participantsync.core.Dispatcher;
 import io.participantsync.core.OutcomeRecorder;
 import io.participantsync.core.ProviderCaller;
 import io.participantsync.deadletter.DeadLetterWriter;
+import io.participantsync.delivery.CircuitBreakerHealthCheck;
+import io.participantsync.delivery.ConnectionGates;
+import io.participantsync.delivery.ConnectionLimits;
+import io.participantsync.delivery.DeliveryLanes;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.ApiKeys;
@@ -43,12 +47,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 
@@ -74,6 +76,8 @@ public final class ParticipantSync implements AutoCloseable {
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
     private volatile HttpServers servers = new HttpServers(-1, -1);
+    private final ConnectionGates gates;
+    private final DeliveryLanes lanes;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -84,6 +88,13 @@ public final class ParticipantSync implements AutoCloseable {
                     + "credentials (see README \"Configure\"), or use --sandbox");
         }
         DeliveryPolicy policy = DeliveryPolicy.from(settings);
+        this.gates = new ConnectionGates(ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings)));
+        int laneCount = settings.getInt("delivery.lanes", 64);
+        int laneQueue = settings.getInt("delivery.lane-queue", 8);
+        if (laneCount < 1 || laneQueue < 1) {
+            throw new ConfigurationException((laneCount < 1 ? "delivery.lanes" : "delivery.lane-queue")
+                    + " must be at least 1");
+        }
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.get("data.dir", "data"));
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
@@ -119,19 +130,17 @@ public final class ParticipantSync implements AutoCloseable {
         if (syncState != null) {
             recorder.addListener(syncState);
         }
-        // bounded queue + caller-runs: the streaming split never reads far ahead of delivery, so memory stays flat
-        ExecutorService pool = new ThreadPoolExecutor(policy.concurrency(), policy.concurrency(), 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(policy.concurrency() * 4), daemonThreads("delivery"),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+        // bounded lanes: the streaming reader never runs far ahead of delivery, so memory stays flat
+        this.lanes = new DeliveryLanes(laneCount, laneQueue, "delivery-lane");
         Properties camelProperties = settings.asProperties();
         // the business server enforces the API's body limit while reading, so a bigger body is never held
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
-        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
-        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics),
-                recorder, batches, pool, clock));
+        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy, gates));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics, gates),
+                recorder, batches, lanes, connections, gates, clock));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
@@ -190,6 +199,7 @@ public final class ParticipantSync implements AutoCloseable {
         try {
             app.main.start();
             app.servers = HttpServers.listening(app.camel());
+            app.observeCircuitBreakers();
             if (app.httpIntake != null) {
                 app.httpIntake.started(app.main.getCamelContext());
             }
@@ -206,6 +216,21 @@ public final class ParticipantSync implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * Circuit-breaker state in readiness (when camel-health runs) and as a gauge (when a Micrometer registry is
+     * bound, i.e. with {@code camel.metrics.enabled=true}); neither is required.
+     */
+    private void observeCircuitBreakers() {
+        CamelContext camel = main.getCamelContext();
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        if (health != null) {
+            CircuitBreakerHealthCheck check = new CircuitBreakerHealthCheck(gates);
+            check.setCamelContext(camel);
+            health.register(check);
+        }
+        camel.getRegistry().findByType(MeterRegistry.class).stream().findFirst().ifPresent(gates::bindMetrics);
     }
 
     /** Providers with their {@code providers.<id>.*} settings. */
@@ -251,6 +276,11 @@ public final class ParticipantSync implements AutoCloseable {
         return tokens;
     }
 
+    /** Each connection's gate: circuit breaker, calls in flight, rate limit. */
+    public ConnectionGates gates() {
+        return gates;
+    }
+
     public CsvRecordReader csvReader() {
         return csvReader;
     }
@@ -289,6 +319,7 @@ public final class ParticipantSync implements AutoCloseable {
         } catch (Exception e) {
             // shutting down anyway
         }
+        lanes.close();
         if (stateStore != null) {
             stateStore.close();
         }
@@ -313,15 +344,6 @@ public final class ParticipantSync implements AutoCloseable {
         }
         return (FileIdempotentRepository) FileIdempotentRepository.fileIdempotentRepository(
                 dataDir.resolve("processed-files.txt").toFile(), 100_000);
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One ProducerTemplate per CamelContext, created on first use (after Camel started). */

@@ -24,7 +24,7 @@ public final class Connections {
     public static final Set<String> KEYS = Set.of("provider", "base-url", "token-url", "api-token", "user-email",
             "client-id", "client-secret", "username", "password", "scope", "refresh-token", "access-token",
             "api-version", "data-centre", "audit-author-type", "audit-author-ip", "audit-device", "rate-limit",
-            "max-concurrency", "token-rate-limit");
+            "max-concurrency", "max-attempts", "retry-budget", "breaker-failures", "breaker-wait", "token-rate-limit");
 
     private final Map<String, Connection> byName;
 

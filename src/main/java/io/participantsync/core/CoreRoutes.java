@@ -1,23 +1,31 @@
 package io.participantsync.core;
 
+import io.participantsync.config.Connections;
+import io.participantsync.delivery.ConnectionGates;
+import io.participantsync.delivery.ConnectionLimits;
+import io.participantsync.delivery.DeliveryLanes;
+import io.participantsync.delivery.OrderingKey;
 import io.participantsync.model.DeliveryException;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.ParticipantUpdate;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.ObjectHelper;
 
 /**
- * The one core path every edge ends in. {@code ingest-batch} opens a batch, streams its records one by one
- * (different participants in parallel, up to {@code delivery.concurrency}) into {@code dispatch-update}, and closes
- * the batch with its report once every record has an outcome. {@code dispatch-update} plans a record, calls the
- * provider when there is something to send, and records the outcome; retries and failures are handled by
- * {@link DeliveryErrorHandling}.
+ * The one core path every edge ends in. {@code ingest-batch} opens a batch, reads its records one by one and hands
+ * each to its participant's {@link DeliveryLanes lane} (same participant: one after the other, in arrival order;
+ * different participants: in parallel), where it goes through {@code dispatch-update}; the batch closes with its
+ * report once every record has an outcome. {@code dispatch-update} plans a record, calls the provider when there is
+ * something to send, and records the outcome; retries and failures are handled by {@link DeliveryErrorHandling},
+ * synchronously on the lane, so a record waiting for a retry holds back the later records of its participant.
  */
 public final class CoreRoutes extends RouteBuilder {
 
@@ -27,16 +35,21 @@ public final class CoreRoutes extends RouteBuilder {
     private final ProviderCaller caller;
     private final OutcomeRecorder recorder;
     private final Batches batches;
-    private final ExecutorService deliveryPool;
+    private final DeliveryLanes lanes;
+    private final Connections connections;
+    private final ConnectionGates gates;
     private final Clock clock;
+    private volatile ProducerTemplate template;
 
     public CoreRoutes(Dispatcher dispatcher, ProviderCaller caller, OutcomeRecorder recorder, Batches batches,
-            ExecutorService deliveryPool, Clock clock) {
+            DeliveryLanes lanes, Connections connections, ConnectionGates gates, Clock clock) {
         this.dispatcher = dispatcher;
         this.caller = caller;
         this.recorder = recorder;
         this.batches = batches;
-        this.deliveryPool = deliveryPool;
+        this.lanes = lanes;
+        this.connections = connections;
+        this.gates = gates;
         this.clock = clock;
     }
 
@@ -51,9 +64,7 @@ public final class CoreRoutes extends RouteBuilder {
                 .end();
 
         from(SPLIT_RECORDS).routeId("split-records")
-                .split(body()).streaming().parallelProcessing().executorService(deliveryPool)
-                    .to(Endpoints.DISPATCH_UPDATE)
-                .end();
+                .process(this::splitIntoLanes);
 
         from(Endpoints.DISPATCH_UPDATE).routeId("dispatch-update")
                 .routeConfigurationId(Endpoints.ERROR_HANDLING)
@@ -101,22 +112,126 @@ public final class CoreRoutes extends RouteBuilder {
     }
 
     /**
-     * Re-run as a whole on each redelivery: guard read, token, update call. Remembers on the exchange that an
-     * attempt's answer was lost, so later attempts reconcile (see {@link ProviderCaller}).
+     * Streams the batch's records into their lanes (blocking while a lane is full) and returns once every one of
+     * them has an outcome. Each record travels in its own exchange with the batch's headers.
+     */
+    private void splitIntoLanes(Exchange batch) {
+        Iterator<?> records = ObjectHelper.createIterator(batch.getIn().getBody());
+        Pending pending = new Pending();
+        try {
+            while (records.hasNext()) {
+                Object next = records.next();
+                Exchange record = batch.copy();
+                record.removeProperty(Headers.RECORDS);
+                record.setException(null);
+                record.getIn().setBody(next);
+                OrderingKey key = next instanceof ParticipantUpdate u ? OrderingKey.of(u, connections)
+                        : new OrderingKey(String.valueOf(next), null);
+                pending.add();
+                try {
+                    lanes.submit(key, () -> {
+                        try {
+                            dispatch(record);
+                        } finally {
+                            pending.done();
+                        }
+                    });
+                } catch (RuntimeException notQueued) {
+                    pending.done();
+                    throw notQueued;
+                }
+            }
+        } finally {
+            pending.awaitNone();
+        }
+    }
+
+    /** Runs one record through dispatch-update; a record that somehow got no outcome gets one here. */
+    private void dispatch(Exchange record) {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = getContext().createProducerTemplate();
+                }
+                t = template;
+            }
+        }
+        try {
+            t.send(Endpoints.DISPATCH_UPDATE, record);
+        } catch (RuntimeException e) {
+            record.setException(e);
+        }
+        if (!Boolean.TRUE.equals(record.getProperty(Headers.RECORDED, Boolean.class))) {
+            Exception failure = record.getException() != null ? record.getException()
+                    : new IllegalStateException("the record left dispatch-update without an outcome");
+            record.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+            recorder.recordHandled(record);
+        }
+    }
+
+    /**
+     * Re-run as a whole on each redelivery: guard read, token, update call. An attempt counts only when a request
+     * went out (not when the connection's circuit breaker kept it back); the retry budget starts with the first try
+     * and leaves out the time spent queueing for the connection's concurrency and rate limits.
      */
     private void deliver(Exchange e) {
-        e.setProperty(Headers.ATTEMPTS, e.getProperty(Headers.ATTEMPTS, 0, Integer.class) + 1);
+        Plan.Deliver plan = e.getProperty(Headers.PLAN, Plan.Deliver.class);
+        ConnectionLimits limits = gates.gate(plan.connectionName()).limits();
+        long now = System.nanoTime();
+        Long first = e.getProperty(Headers.FIRST_TRY_NANOS, Long.class);
+        if (first == null) {
+            first = now;
+            e.setProperty(Headers.FIRST_TRY_NANOS, first);
+        }
+        long queued = e.getProperty(Headers.QUEUED_NANOS, 0L, Long.class);
+        DeliveryAttempt attempt = new DeliveryAttempt(first + queued + limits.retryBudget().toNanos());
         boolean answerLost = e.getProperty(Headers.ANSWER_LOST, false, Boolean.class);
-        ProviderCaller.Delivered delivered;
         try {
-            delivered = caller.deliver(e.getProperty(Headers.PLAN, Plan.Deliver.class), answerLost);
+            ProviderCaller.Delivered delivered = caller.deliver(plan, answerLost, attempt);
+            e.setProperty(Headers.RESPONSE, delivered.response());
+            e.setProperty(Headers.RECONCILIATION, delivered.reconciliation());
         } catch (DeliveryException failure) {
+            // an attempt whose answer was lost may have been applied: later attempts reconcile (ProviderCaller)
             if (ProviderCaller.answerLost(failure)) {
                 e.setProperty(Headers.ANSWER_LOST, true);
             }
             throw failure;
+        } finally {
+            if (attempt.sent()) {
+                e.setProperty(Headers.ATTEMPTS, e.getProperty(Headers.ATTEMPTS, 0, Integer.class) + 1);
+            }
+            e.setProperty(Headers.QUEUED_NANOS, queued + attempt.queuedNanos());
         }
-        e.setProperty(Headers.RESPONSE, delivered.response());
-        e.setProperty(Headers.RECONCILIATION, delivered.reconciliation());
+    }
+
+    /** Records of one batch handed to lanes and not yet finished. */
+    private static final class Pending {
+        private int count;
+
+        synchronized void add() {
+            count++;
+        }
+
+        synchronized void done() {
+            if (--count == 0) {
+                notifyAll();
+            }
+        }
+
+        /** Waits for every record: a batch never closes with records still out, even when interrupted. */
+        synchronized void awaitNone() {
+            boolean interrupted = false;
+            while (count > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -4,13 +4,15 @@ import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
 
 /**
- * The retry budget: attempts per record and the exponential backoff between them ({@code delivery.*} settings).
+ * The backoff between attempts ({@code delivery.*} settings); {@code maxAttempts} and {@code concurrency} are the
+ * defaults of each connection's {@code max-attempts} and {@code max-concurrency} (see
+ * {@link io.participantsync.delivery.ConnectionLimits}).
  */
 public record DeliveryPolicy(int maxAttempts, long initialBackoffMs, double backoffMultiplier, long maxBackoffMs,
         int concurrency) {
 
     public static DeliveryPolicy from(Settings s) {
-        DeliveryPolicy p = new DeliveryPolicy(s.getInt("delivery.max-attempts", 4),
+        DeliveryPolicy p = new DeliveryPolicy(s.getInt("delivery.max-attempts", 10),
                 s.getLong("delivery.initial-backoff-ms", 500), s.getDouble("delivery.backoff-multiplier", 2.0),
                 s.getLong("delivery.max-backoff-ms", 30_000), s.getInt("delivery.concurrency", 8));
         if (p.maxAttempts < 1) {

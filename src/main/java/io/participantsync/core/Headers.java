@@ -25,6 +25,10 @@ public final class Headers {
     static final String ANSWER_LOST = "PsAnswerLost";
     /** The {@code Reconciliation} of a record found already updated after a lost answer. */
     static final String RECONCILIATION = "PsReconciliation";
+    /** {@link System#nanoTime()} of a record's first delivery try: its retry budget starts there. */
+    static final String FIRST_TRY_NANOS = "PsFirstTryNanos";
+    /** Time a record spent queueing for its connection's concurrency and rate limits (not in its retry budget). */
+    static final String QUEUED_NANOS = "PsQueuedNanos";
 
     private Headers() {
     }

@@ -62,6 +62,8 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, Queue<Long>> requestTimes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> droppedAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final JsonNode seed;
     private final String url;
 
@@ -79,6 +81,8 @@ public final class SandboxServer implements AutoCloseable {
             tokenRequests.put(sim.id(), new LongAdder());
             requestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
             droppedAnswers.put(sim.id(), new LongAdder());
+            inFlight.put(sim.id(), new AtomicInteger());
+            maxInFlight.put(sim.id(), new AtomicInteger());
         }
         byPrefix.put("zoho-accounts", simulators.get("zoho"));
         seedAll();
@@ -184,7 +188,7 @@ public final class SandboxServer implements AutoCloseable {
     /**
      * Arrival times ({@link System#nanoTime()}, ascending) of the provider's API calls (token calls excluded) since
      * the last reset, recorded only while {@link SandboxKnobs#recordRequestTimes()} is on; {@code null} provider
-     * means every provider.
+     * means every provider: to check a client's rate limit.
      */
     public List<Long> requestTimes(String provider) {
         List<Long> times = new ArrayList<>();
@@ -199,6 +203,15 @@ public final class SandboxServer implements AutoCloseable {
         }
         Collections.sort(times);
         return times;
+    }
+
+    /** The most API calls of the provider the sandbox was answering at once since the start or the last reset. */
+    public int maxInFlight(String provider) {
+        AtomicInteger max = maxInFlight.get(provider);
+        if (max == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        return max.get();
     }
 
     /** API calls the sandbox closed without an answer (reset, timeout and lost-answer faults). */
@@ -222,6 +235,7 @@ public final class SandboxServer implements AutoCloseable {
         tokenRequests.values().forEach(LongAdder::reset);
         requestTimes.values().forEach(Queue::clear);
         droppedAnswers.values().forEach(LongAdder::reset);
+        maxInFlight.values().forEach(m -> m.set(0));
         seedAll();
     }
 
@@ -305,14 +319,25 @@ public final class SandboxServer implements AutoCloseable {
         }
         long arrived = System.nanoTime();
         requests.get(sim.id()).increment();
-        pause(knobs.latencyMs());
         if (sim.isTokenCall(request)) {
+            pause(knobs.latencyMs());
             tokenRequests.get(sim.id()).increment();
             return guarded(sim, request);
         }
         if (knobs.recordRequestTimes()) {
             requestTimes.get(sim.id()).add(arrived);
         }
+        AtomicInteger current = inFlight.get(sim.id());
+        maxInFlight.get(sim.id()).accumulateAndGet(current.incrementAndGet(), Math::max);
+        try {
+            pause(knobs.latencyMs());
+            return answer(sim, request);
+        } finally {
+            current.decrementAndGet();
+        }
+    }
+
+    private SandboxResponse answer(ProviderSimulator sim, SandboxRequest request) {
         boolean mutating = !"GET".equals(request.method()) && !"HEAD".equals(request.method());
         SandboxKnobs.Scripted scripted = knobs.pollScripted(sim.id(), mutating);
         if (scripted != null && scripted.status() > 0) {

@@ -30,7 +30,8 @@ class ProviderEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("ps-e2e");
-        app = TestApp.start(dir, false, Map.of());
+        // the retry tests count attempts: pin them rather than depend on the default
+        app = TestApp.start(dir, false, Map.of("delivery.max-attempts", "4"));
     }
 
     @AfterAll

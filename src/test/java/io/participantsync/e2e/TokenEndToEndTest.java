@@ -31,8 +31,9 @@ class TokenEndToEndTest {
     static void start() throws Exception {
         Path dir = Files.createTempDirectory("ps-tokens");
         // the token request limit is Zoho's default (10/10m), as is the sandbox's; nobody waits for a slot here
+        // a record refused a token slot fails once its small retry budget is spent (no request goes out meanwhile)
         app = TestApp.start(dir, false, Map.of("auth.token-limit-max-wait-ms", "0", "auth.refresh-ahead-seconds",
-                "1"));
+                "1", "delivery.max-attempts", "4", "delivery.retry-budget-ms", "2000"));
     }
 
     @AfterAll

@@ -1,0 +1,35 @@
+package io.participantsync.delivery;
+
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness check {@code participant-sync/circuit-breakers}: one detail per connection, {@code <name>.circuit} =
+ * {@code CLOSED}, {@code HALF_OPEN} or {@code OPEN}, and {@code <name>.in-flight}. It stays UP while breakers are
+ * open: the instance still accepts input and the waiting records go out once the provider recovers; the details
+ * say which provider is down.
+ */
+public final class CircuitBreakerHealthCheck extends AbstractHealthCheck {
+
+    private final ConnectionGates gates;
+
+    public CircuitBreakerHealthCheck(ConnectionGates gates) {
+        super("participant-sync", "circuit-breakers");
+        this.gates = gates;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        gates.configured().forEach((name, gate) -> {
+            builder.detail(name + ".circuit", gate.state().name());
+            builder.detail(name + ".in-flight", gate.inFlight());
+        });
+        builder.up();
+    }
+}
