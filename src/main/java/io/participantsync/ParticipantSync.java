@@ -6,6 +6,7 @@ import io.participantsync.config.Connections;
 import io.participantsync.config.Settings;
 import io.participantsync.core.Batches;
 import io.participantsync.core.ChangeDetector;
+import io.participantsync.core.Checkpoints;
 import io.participantsync.core.CoreRoutes;
 import io.participantsync.core.DeliveryErrorHandling;
 import io.participantsync.core.DeliveryPolicy;
@@ -23,6 +24,7 @@ import io.participantsync.intake.HttpIntake;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
+import io.participantsync.state.CheckpointStore;
 import io.participantsync.state.StateStore;
 import io.participantsync.sync.SyncJobApi;
 import io.participantsync.sync.SyncJobRunner;
@@ -65,6 +67,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final SyncJobs syncJobs;
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
+    private final CheckpointStore checkpoints;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -82,7 +85,10 @@ public final class ParticipantSync implements AutoCloseable {
         this.syncJobs = SyncJobs.load(settings, providers, connections);
         this.stateStore = withState ? StateStore.open(settings, clock) : null;
         SyncState syncState = stateStore == null ? null : new SyncState(stateStore);
-        this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState);
+        this.checkpoints = stateStore == null ? null : new CheckpointStore(stateStore);
+        Checkpoints coreCheckpoints = checkpoints == null ? Checkpoints.NONE : checkpoints;
+        this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState,
+                coreCheckpoints);
         if (stateStore != null) {
             batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
         }
@@ -101,7 +107,7 @@ public final class ParticipantSync implements AutoCloseable {
         CamelHttpTransport http = new CamelHttpTransport(this::producerTemplate);
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)));
-        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock);
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, coreCheckpoints);
         if (syncState != null) {
             recorder.addListener(syncState);
         }
@@ -118,7 +124,8 @@ public final class ParticipantSync implements AutoCloseable {
         main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy));
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens), recorder,
                 batches, pool, clock));
-        main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+        main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir),
+                checkpoints == null ? id -> { } : checkpoints::deleteSource));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
             this.syncJobRunner = new SyncJobRunner(syncJobs, stateStore, http, this::producerTemplate, dataDir,
@@ -233,6 +240,11 @@ public final class ParticipantSync implements AutoCloseable {
     /** The state store, or {@code null} when this process was started without one. */
     public StateStore stateStore() {
         return stateStore;
+    }
+
+    /** The checkpoints of records (crash safety), or {@code null} when started without a state store. */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
     }
 
     /** The configured sync jobs (validated at startup). */

@@ -4,14 +4,23 @@ import java.time.Instant;
 
 /**
  * The one outcome event of one record: what happened, why (category and message for rejected/failed), the
- * provider's error if it answered with one, how many calls were attempted and when.
+ * provider's error if it answered with one, how many calls were attempted and when. An outcome re-emitted from a
+ * checkpoint after a restart ({@code fromCheckpoint}) repeats the earlier outcome of that source row; no call was
+ * made for it this time.
  *
  * @param connection the connection used, or {@code null} when none could be resolved
  * @param category   for rejected/failed: {@code validation}, {@code provider}, {@code guard},
  *                   {@code authentication}, {@code transient} or {@code internal}; otherwise {@code null}
  */
 public record DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
-        String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
+        String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt,
+        boolean fromCheckpoint) {
+
+    /** An outcome reached in this run. */
+    public DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
+            String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
+        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, false);
+    }
 
     public boolean deadLettered() {
         return outcome == Outcome.REJECTED || outcome == Outcome.FAILED;

@@ -95,11 +95,18 @@ public final class StateStore implements AutoCloseable {
 
     // ---- batches -------------------------------------------------------------------------------------------
 
-    /** Inserts a running batch. */
+    /** Inserts a running batch; a batch resumed after a crash (same id) is marked running again. */
     public void batchStarted(String batchId, String sourceKind, String sourceName, String jobName) {
-        update("INSERT INTO batch (batch_id, source_kind, source_name, job_name, status, started_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", batchId, sourceKind, sourceName, jobName, StoredBatch.RUNNING,
-                ts(clock.instant()));
+        try {
+            update("INSERT INTO batch (batch_id, source_kind, source_name, job_name, status, started_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", batchId, sourceKind, sourceName, jobName, StoredBatch.RUNNING,
+                    ts(clock.instant()));
+        } catch (StateStoreException e) {
+            if (!(e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState()))) {
+                throw e;
+            }
+            update("UPDATE batch SET status = ? WHERE batch_id = ?", StoredBatch.RUNNING, batchId);
+        }
     }
 
     /** Marks a batch completed with its counts and full report. */
