@@ -16,6 +16,7 @@ import io.participantsync.core.ProviderCaller;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
+import io.participantsync.intake.AcceptedBatches;
 import io.participantsync.intake.ApiKeys;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
@@ -68,6 +69,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
     private final CheckpointStore checkpoints;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -97,7 +99,8 @@ public final class ParticipantSync implements AutoCloseable {
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
-                settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"), clock);
+                settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
+                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock);
         if (httpIntake != null) {
             // after BatchHistory: a waiting request is woken only once the store holds the report
             batches.addListener(httpIntake);
@@ -171,6 +174,11 @@ public final class ParticipantSync implements AutoCloseable {
             if (app.httpIntake != null) {
                 app.httpIntake.started(app.main.getCamelContext());
             }
+            if (withEdges && app.checkpoints != null) {
+                app.startCheckpointHousekeeping();
+                // HTTP batches accepted (202) by a process that stopped before they finished
+                app.httpIntake.resume(app.producerTemplate());
+            }
         } catch (Exception e) {
             app.close();
             throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);
@@ -184,6 +192,32 @@ public final class ParticipantSync implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * Forgets checkpoints older than {@code checkpoint.retention-hours}, now and every hour: a queue message's rows
+     * (whose acknowledgement the service cannot see) or a source abandoned after a crash (a file removed from the
+     * inbox by hand).
+     */
+    private void startCheckpointHousekeeping() {
+        long hours = settings.getLong("checkpoint.retention-hours", 168);
+        if (hours <= 0) {
+            throw new ConfigurationException("checkpoint.retention-hours must be positive, was " + hours);
+        }
+        Runnable purge = () -> {
+            try {
+                int n = checkpoints.purgeOlderThan(Clock.systemUTC().instant().minus(Duration.ofHours(hours)));
+                if (n > 0) {
+                    org.slf4j.LoggerFactory.getLogger(ParticipantSync.class)
+                            .info("forgot {} checkpoints older than {} hours", n, hours);
+                }
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ParticipantSync.class)
+                        .warn("cannot purge old checkpoints: {}", e.toString());
+            }
+        };
+        housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(daemonThreads("checkpoints"));
+        housekeeping.scheduleWithFixedDelay(purge, 0, 1, TimeUnit.HOURS);
     }
 
     /** Providers with their {@code providers.<id>.*} settings. */
@@ -259,6 +293,9 @@ public final class ParticipantSync implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
         if (syncJobRunner != null) {
             syncJobRunner.close();
         }
