@@ -1,6 +1,7 @@
 package io.participantsync;
 
 import io.participantsync.cli.GlobalOptions;
+import io.participantsync.cli.ReplayCommand;
 import io.participantsync.cli.RunCommand;
 import io.participantsync.cli.SandboxCommand;
 import io.participantsync.cli.SyncCommand;
@@ -11,12 +12,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** The command line: {@code run}, {@code sync}, {@code sync-job}, {@code validate}, {@code sandbox}. Exit 2 on usage or configuration errors. */
+/** The command line: {@code run}, {@code sync}, {@code sync-job}, {@code replay}, {@code validate}, {@code sandbox}. Exit 2 on usage or configuration errors. */
 @Command(name = "participant-sync", mixinStandardHelpOptions = true, version = "participant-sync 0.1.0",
         description = "Keeps e-signature participants up to date in Oneflow, Zigned, SigningHub, Evia Sign and Zoho "
                 + "Contracts.",
-        subcommands = {RunCommand.class, SyncCommand.class, SyncJobCommand.class, ValidateCommand.class,
-            SandboxCommand.class})
+        subcommands = {RunCommand.class, SyncCommand.class, SyncJobCommand.class, ReplayCommand.class,
+            ValidateCommand.class, SandboxCommand.class})
 public final class Application {
 
     /** --sandbox / --config given before the command name. */

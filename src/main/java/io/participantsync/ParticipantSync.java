@@ -7,6 +7,7 @@ import io.participantsync.config.Connections;
 import io.participantsync.config.Settings;
 import io.participantsync.core.Batches;
 import io.participantsync.core.ChangeDetector;
+import io.participantsync.core.Checkpoints;
 import io.participantsync.core.CoreRoutes;
 import io.participantsync.core.DeliveryErrorHandling;
 import io.participantsync.core.DeliveryPolicy;
@@ -20,6 +21,7 @@ import io.participantsync.delivery.ConnectionLimits;
 import io.participantsync.delivery.DeliveryLanes;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
+import io.participantsync.intake.AcceptedBatches;
 import io.participantsync.intake.ApiKeys;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
@@ -33,6 +35,7 @@ import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
 import io.participantsync.state.BatchHistory;
+import io.participantsync.state.CheckpointStore;
 import io.participantsync.state.StateStore;
 import io.participantsync.sync.SyncJobApi;
 import io.participantsync.sync.SyncJobRunner;
@@ -78,6 +81,8 @@ public final class ParticipantSync implements AutoCloseable {
     private volatile HttpServers servers = new HttpServers(-1, -1);
     private final ConnectionGates gates;
     private final DeliveryLanes lanes;
+    private final CheckpointStore checkpoints;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -102,7 +107,10 @@ public final class ParticipantSync implements AutoCloseable {
         this.syncJobs = SyncJobs.load(settings, providers, connections);
         this.stateStore = withState ? StateStore.open(settings, clock) : null;
         SyncState syncState = stateStore == null ? null : new SyncState(stateStore);
-        this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState);
+        this.checkpoints = stateStore == null ? null : new CheckpointStore(stateStore);
+        Checkpoints coreCheckpoints = checkpoints == null ? Checkpoints.NONE : checkpoints;
+        this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState,
+                coreCheckpoints);
         if (stateStore != null) {
             batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
         }
@@ -111,7 +119,8 @@ public final class ParticipantSync implements AutoCloseable {
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
-                settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"), clock);
+                settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
+                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock);
         if (httpIntake != null) {
             // after BatchHistory: a waiting request is woken only once the store holds the report
             batches.addListener(httpIntake);
@@ -126,7 +135,8 @@ public final class ParticipantSync implements AutoCloseable {
                 Duration.ofMillis(settings.getLong("auth.token-limit-max-wait-ms", 5000)));
         SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
                 connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
-        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics));
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics),
+                coreCheckpoints);
         if (syncState != null) {
             recorder.addListener(syncState);
         }
@@ -141,7 +151,8 @@ public final class ParticipantSync implements AutoCloseable {
         main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy, gates));
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics, gates),
                 recorder, batches, lanes, connections, gates, clock));
-        main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir)));
+        main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir),
+                checkpoints == null ? id -> { } : checkpoints::deleteSource));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
             main.bind("stateStoreReadiness", new ReadinessCheck() {
@@ -203,6 +214,11 @@ public final class ParticipantSync implements AutoCloseable {
             if (app.httpIntake != null) {
                 app.httpIntake.started(app.main.getCamelContext());
             }
+            if (withEdges && app.checkpoints != null) {
+                app.startCheckpointHousekeeping();
+                // HTTP batches accepted (202) by a process that stopped before they finished
+                app.httpIntake.resume(app.producerTemplate());
+            }
         } catch (Exception e) {
             app.close();
             throw new IllegalStateException("cannot start Camel: " + e.getMessage(), e);
@@ -231,6 +247,36 @@ public final class ParticipantSync implements AutoCloseable {
             health.register(check);
         }
         camel.getRegistry().findByType(MeterRegistry.class).stream().findFirst().ifPresent(gates::bindMetrics);
+    }
+
+    /**
+     * Forgets checkpoints older than {@code checkpoint.retention-hours}, now and every hour: a queue message's rows
+     * (whose acknowledgement the service cannot see) or a source abandoned after a crash (a file removed from the
+     * inbox by hand).
+     */
+    private void startCheckpointHousekeeping() {
+        long hours = settings.getLong("checkpoint.retention-hours", 168);
+        if (hours <= 0) {
+            throw new ConfigurationException("checkpoint.retention-hours must be positive, was " + hours);
+        }
+        Runnable purge = () -> {
+            try {
+                int n = checkpoints.purgeOlderThan(Clock.systemUTC().instant().minus(Duration.ofHours(hours)));
+                if (n > 0) {
+                    org.slf4j.LoggerFactory.getLogger(ParticipantSync.class)
+                            .info("forgot {} checkpoints older than {} hours", n, hours);
+                }
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ParticipantSync.class)
+                        .warn("cannot purge old checkpoints: {}", e.toString());
+            }
+        };
+        housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "checkpoints");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(purge, 0, 1, java.util.concurrent.TimeUnit.HOURS);
     }
 
     /** Providers with their {@code providers.<id>.*} settings. */
@@ -299,6 +345,11 @@ public final class ParticipantSync implements AutoCloseable {
         return stateStore;
     }
 
+    /** The checkpoints of records (crash safety), or {@code null} when started without a state store. */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
     /** The configured sync jobs (validated at startup). */
     public SyncJobs syncJobs() {
         return syncJobs;
@@ -311,6 +362,9 @@ public final class ParticipantSync implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
         if (syncJobRunner != null) {
             syncJobRunner.close();
         }

@@ -66,7 +66,9 @@ public final class SyncCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        try (Runtime rt = Runtime.load(global.merge(parent.global)); ParticipantSync app = ParticipantSync.start(rt.settings, false)) {
+        // the state store holds the rows' checkpoints: a run a crash interrupted resumes when started again
+        try (Runtime rt = Runtime.load(global.merge(parent.global));
+                ParticipantSync app = ParticipantSync.start(rt.settings, false, true)) {
             Path reportPath = report != null ? report : Path.of(rt.settings.get("sync.report-dir", "reports"),
                     "sync-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".report.json");
             List<DeliveryOutcome> problems = Collections.synchronizedList(new ArrayList<>());
@@ -86,12 +88,15 @@ public final class SyncCommand implements Callable<Integer> {
             headers.put(Headers.OUTCOME_LISTENER, listener);
             long t0 = System.nanoTime();
             BatchReport r;
+            CsvFiles records = new CsvFiles(app.csvReader(), files, true);
             try {
-                r = app.producerTemplate().requestBodyAndHeaders(Endpoints.INGEST_BATCH,
-                        new CsvFiles(app.csvReader(), files), headers, BatchReport.class);
+                r = app.producerTemplate().requestBodyAndHeaders(Endpoints.INGEST_BATCH, records, headers,
+                        BatchReport.class);
             } finally {
                 progress.stop();
             }
+            // finished: running the same files again is a new run, not a resumed one
+            records.sourceIds().forEach(app.checkpoints()::deleteSource);
             print(out, "sync", r, Duration.ofNanos(System.nanoTime() - t0), problems, rt);
             return r.allSucceeded() ? 0 : 1;
         }

@@ -170,6 +170,7 @@ public final class Batches {
         final Consumer<DeliveryOutcome> listener;
         final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
         final Map<String, Map<Outcome, AtomicLong>> byProvider = new ConcurrentHashMap<>();
+        final AtomicLong fromCheckpoint = new AtomicLong();
 
         Batch(String id, String kind, String name, Path reportFile, Path rowsFile, Instant startedAt,
                 Consumer<DeliveryOutcome> listener) throws IOException {
@@ -216,6 +217,9 @@ public final class Batches {
                 row.put("verified", o.reconciliation().verified());
                 row.put("message", o.reconciliation().message());
             }
+            if (o.fromCheckpoint()) {
+                row.put("from_checkpoint", true);
+            }
             if (deadLetter != null) {
                 row.put("dead_letter", deadLetter.toString());
             }
@@ -233,6 +237,9 @@ public final class Batches {
                     throw new UncheckedIOException("cannot record an outcome of batch " + id, e);
                 }
                 counts.get(o.outcome()).incrementAndGet();
+                if (o.fromCheckpoint()) {
+                    fromCheckpoint.incrementAndGet();
+                }
                 String p = u.provider() == null ? "(none)" : u.provider();
                 byProvider.computeIfAbsent(p, k -> {
                     Map<Outcome, AtomicLong> m = new EnumMap<>(Outcome.class);
@@ -254,8 +261,16 @@ public final class Batches {
                 m.forEach((k, v) -> x.put(k, v.get()));
                 bp.put(p, x);
             });
-            return new BatchReport(id, kind, name, startedAt, finishedAt, c, bp,
-                    notes == null ? List.of() : List.copyOf(notes), reportFile, new ArrayList<>(rejectedCsv));
+            List<String> allNotes = new ArrayList<>(notes == null ? List.of() : notes);
+            long resumed = fromCheckpoint.get();
+            if (resumed > 0) {
+                long received = c.values().stream().mapToLong(Long::longValue).sum();
+                allNotes.add("resumed: " + resumed + " of " + received + " records already had an outcome in an "
+                        + "earlier run of this source that was interrupted; they were not sent again and their rows "
+                        + "say from_checkpoint");
+            }
+            return new BatchReport(id, kind, name, startedAt, finishedAt, c, bp, List.copyOf(allNotes), reportFile,
+                    new ArrayList<>(rejectedCsv));
         }
     }
 

@@ -87,7 +87,13 @@ public final class CoreRoutes extends RouteBuilder {
         batches.open(id, e.getIn().getHeader(Headers.SOURCE_KIND, "unknown", String.class),
                 e.getIn().getHeader(Headers.SOURCE_NAME, id, String.class), report == null ? null : Path.of(report),
                 listener);
-        e.setProperty(Headers.RECORDS, e.getIn().getBody());
+        Object body = e.getIn().getBody();
+        String sourceId = e.getIn().getHeader(Headers.SOURCE_ID, String.class);
+        if (sourceId != null && !sourceId.isBlank() && body instanceof RecordSource records) {
+            body = RecordSource.checkpointed(records, sourceId);
+            e.getIn().setBody(body);
+        }
+        e.setProperty(Headers.RECORDS, body);
     }
 
     private void closeBatch(Exchange e) {

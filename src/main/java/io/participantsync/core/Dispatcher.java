@@ -16,8 +16,10 @@ import java.util.Set;
 
 /**
  * Decides each record's {@link Plan}: resolves provider and connection, runs the provider's validation and builds
- * its request; a record its {@link ChangeDetector} knows as already applied is planned unchanged. Shared by the
- * delivery route and the {@code validate} command, so a dry run shows exactly what a real run would do.
+ * its request; a record its {@link ChangeDetector} knows as already applied is planned unchanged, and a record whose
+ * source row already has a final outcome in its {@link Checkpoints} (a run interrupted by a crash) is planned
+ * {@link Plan.Resumed}. Shared by the delivery route and the {@code validate} command, so a dry run shows exactly
+ * what a real run would do.
  */
 public final class Dispatcher {
 
@@ -27,19 +29,33 @@ public final class Dispatcher {
     private final ProviderRegistry providers;
     private final Connections connections;
     private final ChangeDetector changes;
+    private final Checkpoints checkpoints;
 
     public Dispatcher(ProviderRegistry providers, Connections connections) {
         this(providers, connections, ChangeDetector.NONE);
     }
 
     public Dispatcher(ProviderRegistry providers, Connections connections, ChangeDetector changes) {
+        this(providers, connections, changes, Checkpoints.NONE);
+    }
+
+    public Dispatcher(ProviderRegistry providers, Connections connections, ChangeDetector changes,
+            Checkpoints checkpoints) {
         this.providers = providers;
         this.connections = connections;
         this.changes = changes;
+        this.checkpoints = checkpoints;
     }
 
     public Plan plan(ParticipantUpdate raw) {
         ParticipantUpdate update = withoutDeadLetterColumns(raw);
+        String sourceId = update.source() == null ? null : update.source().sourceId();
+        if (sourceId != null) {
+            Optional<Checkpoint> done = checkpoints.find(sourceId, update.source().row());
+            if (done.isPresent()) {
+                return new Plan.Resumed(update, done.get());
+            }
+        }
         List<Problem> problems = new ArrayList<>(update.problems());
         if (!problems.isEmpty()) {
             return new Plan.Reject(update, update.connection(), problems);

@@ -11,6 +11,11 @@ public final class Headers {
     public static final String SOURCE_NAME = "PsSourceName";
     /** Where to write the JSON batch report (optional). */
     public static final String REPORT_PATH = "PsReportPath";
+    /**
+     * Optional stable identity of the input (e.g. {@code csv:<sha256>}): its records are checkpointed under it, so a
+     * run interrupted by a crash resumes where it stopped (see {@link Checkpoints}).
+     */
+    public static final String SOURCE_ID = "PsSourceId";
     /** Optional {@code Consumer<DeliveryOutcome>} told of each outcome (the CLI's progress line). */
     public static final String OUTCOME_LISTENER = "PsOutcomeListener";
 

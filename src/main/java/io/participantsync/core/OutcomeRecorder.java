@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the end of a record's journey into its one {@link DeliveryOutcome}: writes the dead letter for rejected and
- * failed records, adds the outcome to its batch, tells the outcome listeners (a sync job's change detection) and
- * logs one line (ids, provider, outcome; never field values).
+ * failed records, then the record's checkpoint (when its source is checkpointed), adds the outcome to its batch,
+ * tells the outcome listeners (a sync job's change detection, metrics) and logs one line (ids, provider, outcome;
+ * never field values). A record planned {@link Plan.Resumed} re-emits its checkpointed outcome, marked
+ * {@code fromCheckpoint}.
  */
 public final class OutcomeRecorder {
 
@@ -32,18 +34,33 @@ public final class OutcomeRecorder {
     private final DeadLetterWriter deadLetters;
     private final Clock clock;
     private final List<OutcomeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Checkpoints checkpoints;
 
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
-        this(batches, deadLetters, clock, List.of());
+        this(batches, deadLetters, clock, List.of(), Checkpoints.NONE);
+    }
+
+    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock, Checkpoints checkpoints) {
+        this(batches, deadLetters, clock, List.of(), checkpoints);
     }
 
     /** @param listeners told of every outcome after it is recorded in its batch (metrics) */
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
             List<OutcomeListener> listeners) {
+        this(batches, deadLetters, clock, listeners, Checkpoints.NONE);
+    }
+
+    /**
+     * @param listeners   told of every outcome after it is recorded in its batch (metrics)
+     * @param checkpoints where the final outcome of each checkpointed record is saved
+     */
+    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
+            List<OutcomeListener> listeners, Checkpoints checkpoints) {
         this.batches = batches;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.listeners.addAll(listeners);
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -76,15 +93,51 @@ public final class OutcomeRecorder {
         int attempts = exchange.getProperty(Headers.ATTEMPTS, 0, Integer.class);
         Instant started = exchange.getProperty(Headers.STARTED_AT, Instant.class);
         ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
-        DeliveryOutcome outcome = outcome(plan, update, failure, attempts, started == null ? clock.instant() : started,
-                exchange.getProperty(Headers.RECONCILIATION, Reconciliation.class),
-                exchange.getProperty(Headers.ANSWER_LOST, false, Boolean.class));
-        Path deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
+        Instant startedAt = started == null ? clock.instant() : started;
+        DeliveryOutcome outcome;
+        Path deadLetter;
+        if (plan instanceof Plan.Resumed resumed) {
+            outcome = resumedOutcome(resumed, startedAt);
+            deadLetter = resumed.checkpoint().deadLetter() == null ? null : Path.of(resumed.checkpoint().deadLetter());
+            if (outcome.deadLettered()) {
+                // the interrupted run's rejected CSV never reached its place: this batch's one holds the row again
+                deadLetters.appendRejectedRow(outcome, batchId(exchange));
+            }
+        } else {
+            outcome = outcome(plan, update, failure, attempts, startedAt,
+                    exchange.getProperty(Headers.RECONCILIATION, Reconciliation.class),
+                    exchange.getProperty(Headers.ANSWER_LOST, false, Boolean.class));
+            deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
+            checkpoint(outcome, deadLetter, batchId(exchange));
+        }
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
         notifyListeners(outcome);
         // the exception is now an outcome: the caller (split, file consumer) must see success
         exchange.setException(null);
+    }
+
+    /**
+     * Saves the final outcome of a checkpointed record, after its dead letter. A store that fails is logged and the
+     * outcome stands: the record is merely not known as done should the process crash before its batch ends.
+     */
+    private void checkpoint(DeliveryOutcome outcome, Path deadLetter, String batchId) {
+        ParticipantUpdate u = outcome.update();
+        if (u == null || u.source() == null || u.source().sourceId() == null) {
+            return;
+        }
+        String providerMessage = outcome.error() == null ? null : Redaction.redact(outcome.error().message(), u);
+        try {
+            checkpoints.save(Checkpoint.of(outcome, providerMessage, deadLetter, batchId, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot save the checkpoint of its outcome: {}", u.source().correlationId(), e.toString());
+        }
+    }
+
+    private DeliveryOutcome resumedOutcome(Plan.Resumed r, Instant started) {
+        Checkpoint c = r.checkpoint();
+        return new DeliveryOutcome(r.update(), c.connection(), c.outcome(), c.category(), c.message(), c.error(),
+                c.attempts(), started, clock.instant(), true);
     }
 
     private DeliveryOutcome outcome(Plan plan, ParticipantUpdate update, Exception failure, int attempts,

@@ -27,6 +27,17 @@ public sealed interface Plan {
         }
     }
 
+    /**
+     * Already has a final outcome, from an earlier run of the same source that was interrupted (a crash): that
+     * outcome is re-emitted, no call is made.
+     */
+    record Resumed(ParticipantUpdate update, Checkpoint checkpoint) implements Plan {
+        @Override
+        public String connectionName() {
+            return checkpoint.connection();
+        }
+    }
+
     /** Send {@code request} on {@code connection}. */
     record Deliver(ParticipantUpdate update, Connection connection, ProviderAdapter adapter, ProviderRequest request)
             implements Plan {

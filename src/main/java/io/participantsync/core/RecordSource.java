@@ -15,6 +15,39 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
     @Override
     void close();
 
+    /**
+     * This stream with every record checkpointed under {@code sourceId} (and its own row), except records that
+     * already carry a source id of their own.
+     */
+    static RecordSource checkpointed(RecordSource records, String sourceId) {
+        return new RecordSource() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public ParticipantUpdate next() {
+                ParticipantUpdate u = records.next();
+                if (u.source() == null || u.source().sourceId() != null) {
+                    return u;
+                }
+                return new ParticipantUpdate(u.provider(), u.connection(), u.fields(),
+                        u.source().withSourceId(sourceId), u.problems());
+            }
+
+            @Override
+            public List<String> notes() {
+                return records.notes();
+            }
+
+            @Override
+            public void close() {
+                records.close();
+            }
+        };
+    }
+
     /** A fixed list of records (an HTTP body, a message). */
     static RecordSource of(List<ParticipantUpdate> records, List<String> notes) {
         Iterator<ParticipantUpdate> it = records.iterator();

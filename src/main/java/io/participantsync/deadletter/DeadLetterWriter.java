@@ -109,6 +109,24 @@ public final class DeadLetterWriter {
         }
     }
 
+    /**
+     * Adds a record to its batch's {@code .rejected.csv} only (no JSON file): for an outcome re-emitted from a
+     * checkpoint, whose JSON dead letter was written in the run that the crash interrupted, while that run's CSV
+     * never reached its place. Does nothing for a record that did not come from a CSV file.
+     */
+    public void appendRejectedRow(DeliveryOutcome outcome, String batchId) {
+        Source src = outcome.update().source();
+        if (src.header().isEmpty()) {
+            return;
+        }
+        Path day = dir.resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
+        try {
+            appendCsv(batchId, day, src, outcome.update(), outcome);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the rejected CSV of " + src.name(), e);
+        }
+    }
+
     /** Renames the batch's rejected CSV files into place; returns them. */
     public List<Path> closeBatch(String batchId) {
         List<Path> done = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 
@@ -20,6 +21,8 @@ import org.apache.camel.spi.IdempotentRepository;
  * The CSV drop's bean (see {@code routes/intake-csv.camel.yaml}): opens a dropped file as a stream of canonical
  * records for {@code direct:ingest-batch}, places its report beside the archived file, and skips a file whose exact
  * content was already processed (SHA-256 kept in a persistent idempotent repository once its batch completes).
+ * Its rows are checkpointed under {@code csv:<sha256>}: a file whose batch a crash interrupted is still in the inbox
+ * after a restart, and is read again with the rows that already had an outcome re-emitted instead of sent.
  */
 public final class CsvIntake {
 
@@ -29,14 +32,23 @@ public final class CsvIntake {
     public static final String DELIMITER = "PsCsvDelimiter";
     public static final String FIELD_MAPPING = "PsCsvFieldMapping";
     static final String CONTENT_SHA256 = "PsContentSha256";
+    /** Prefix of the source ids of dropped files. */
+    public static final String SOURCE_ID_PREFIX = "csv:";
 
     private final CsvRecordReader reader;
     private final IdempotentRepository processedFiles;
+    private final Consumer<String> settled;
     private final Map<String, CsvRecordReader> perFolder = new ConcurrentHashMap<>();
 
     public CsvIntake(CsvRecordReader reader, IdempotentRepository processedFiles) {
+        this(reader, processedFiles, id -> { });
+    }
+
+    /** @param settled told the source id of a file once it is known as processed (its checkpoints can go) */
+    public CsvIntake(CsvRecordReader reader, IdempotentRepository processedFiles, Consumer<String> settled) {
         this.reader = reader;
         this.processedFiles = processedFiles;
+        this.settled = settled;
     }
 
     /** Opens the file of a file-consumer exchange; a file already processed becomes an empty batch with a note. */
@@ -52,6 +64,7 @@ public final class CsvIntake {
         }
         String sha = sha256(file);
         exchange.getIn().setHeader(CONTENT_SHA256, sha);
+        exchange.getIn().setHeader(Headers.SOURCE_ID, SOURCE_ID_PREFIX + sha);
         if (processedFiles.contains(sha)) {
             return RecordSource.of(List.of(), List.of("skipped: a file with the same content (sha256 " + sha
                     + ") was processed before"));
@@ -80,6 +93,8 @@ public final class CsvIntake {
         String sha = exchange.getIn().getHeader(CONTENT_SHA256, String.class);
         if (sha != null) {
             processedFiles.add(sha);
+            // only now: until the content is known as processed, a restart must find the rows' outcomes
+            settled.accept(SOURCE_ID_PREFIX + sha);
         }
     }
 

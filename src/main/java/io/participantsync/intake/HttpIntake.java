@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.core.BatchListener;
 import io.participantsync.core.BatchReport;
+import io.participantsync.core.Endpoints;
 import io.participantsync.core.Headers;
 import io.participantsync.core.RecordSource;
 import io.participantsync.model.DeliveryOutcome;
@@ -46,6 +47,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * into canonical records for {@code direct:ingest-batch}, honours {@code Idempotency-Key}, answers {@code 202} (or
  * {@code 200} with the report after {@code ?wait}), serves batch reports from the state store, the OpenAPI document,
  * and RFC 9457 problems. It holds no delivery logic: the core does that.
+ * <p>
+ * Crash safety: an accepted body is kept on disk ({@link AcceptedBatches}) before the {@code 202}, its records are
+ * checkpointed under {@code http:<batch id>}, and {@link #resume} restarts at startup every accepted batch that did
+ * not finish; the rows that already had an outcome are re-emitted, the others sent.
  */
 public final class HttpIntake implements BatchListener {
 
@@ -68,6 +74,8 @@ public final class HttpIntake implements BatchListener {
     static final String REQUEST_ID = "PsHttpRequestId";
 
     public static final String KIND = "http";
+    /** Prefix of the source ids of HTTP batches. */
+    public static final String SOURCE_ID_PREFIX = "http:";
     static final String PROBLEM_JSON = "application/problem+json";
     private static final String JSON = "application/json";
     private static final String BATCHES_PATH = "/api/v1/batches/";
@@ -83,6 +91,8 @@ public final class HttpIntake implements BatchListener {
     private final long maxBodyBytes;
     private final int maxWaitSeconds;
     private final Path reportDir;
+    private final AcceptedBatches accepted;
+    private final Consumer<String> settled;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     /** Batches accepted by this instance and not finished yet: their progress, and a signal for {@code ?wait}. */
@@ -91,15 +101,19 @@ public final class HttpIntake implements BatchListener {
 
     /**
      * @param reportDir where each batch's JSON report file is written ({@code <data.dir>/batches})
+     * @param accepted  where accepted bodies are kept until their batch finished
+     * @param settled   told the source id of a finished batch (its checkpoints can go)
      */
     public HttpIntake(StateStore store, CsvRecordReader csvReader, ApiKeys keys, long maxBodyBytes,
-            int maxWaitSeconds, Path reportDir, Clock clock) {
+            int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock) {
         this.store = store;
         this.csvReader = csvReader;
         this.keys = keys;
         this.maxBodyBytes = maxBodyBytes;
         this.maxWaitSeconds = maxWaitSeconds;
         this.reportDir = reportDir;
+        this.accepted = accepted;
+        this.settled = settled;
         this.clock = clock;
     }
 
@@ -174,16 +188,75 @@ public final class HttpIntake implements BatchListener {
             return;
         }
 
+        // on disk before the 202: a crash from now on resumes the batch at the next startup
+        accepted.save(new AcceptedBatches.Accepted(batchId, requestId, mediaType, received, clock.instant()), body);
         Tracked t = new Tracked(received);
         tracked.put(batchId, t);
         // the request's own headers (Authorization above all) never travel with the records
         e.getIn().removeHeaders("*");
-        e.getIn().setHeader(Headers.SOURCE_KIND, KIND);
-        e.getIn().setHeader(Headers.SOURCE_NAME, requestId);
-        e.getIn().setHeader(Headers.BATCH_ID, batchId);
-        e.getIn().setHeader(Headers.REPORT_PATH, reportDir.resolve(batchId + ".report.json").toString());
-        e.getIn().setHeader(Headers.OUTCOME_LISTENER, (Consumer<DeliveryOutcome>) t::count);
+        batchHeaders(e.getIn().getHeaders(), batchId, requestId, t);
         e.getIn().setBody(jsonRecords != null ? RecordSource.of(jsonRecords, List.of()) : openCsv(body, requestId));
+    }
+
+    private void batchHeaders(Map<String, Object> headers, String batchId, String requestId, Tracked t) {
+        headers.put(Headers.SOURCE_KIND, KIND);
+        headers.put(Headers.SOURCE_NAME, requestId);
+        headers.put(Headers.SOURCE_ID, SOURCE_ID_PREFIX + batchId);
+        headers.put(Headers.BATCH_ID, batchId);
+        headers.put(Headers.REPORT_PATH, reportDir.resolve(batchId + ".report.json").toString());
+        headers.put(Headers.OUTCOME_LISTENER, (Consumer<DeliveryOutcome>) t::count);
+    }
+
+    // ---- resume after a crash ------------------------------------------------------------------------------
+
+    /**
+     * Restarts every accepted batch that has not finished (the process that accepted it stopped first); a batch whose
+     * report the store already holds is only cleaned up. Called once the routes are up; the batches run in the
+     * background. Returns the ids of the batches resumed.
+     */
+    public List<String> resume(ProducerTemplate template) {
+        accepted.dropUnanswered(clock.instant().minusSeconds(60));
+        List<String> resumed = new java.util.ArrayList<>();
+        for (AcceptedBatches.Accepted a : accepted.pending()) {
+            if (tracked.containsKey(a.batchId())) {
+                continue;
+            }
+            Optional<StoredBatch> stored = store.findBatch(a.batchId());
+            if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+                finished(a.batchId());
+                continue;
+            }
+            byte[] body = accepted.body(a.batchId());
+            RecordSource records;
+            try {
+                records = a.mediaType().equals("text/csv") ? openCsv(body, a.requestId())
+                        : RecordSource.of(parseJson(body, a.requestId()), List.of());
+            } catch (RuntimeException ex) {
+                // it was read once before the 202; if it cannot be now, keep it for a person to look at
+                LOG.error("cannot resume HTTP batch {}: its body cannot be read again: {}", a.batchId(),
+                        ex.toString());
+                continue;
+            }
+            Tracked t = new Tracked(a.received());
+            tracked.put(a.batchId(), t);
+            Map<String, Object> headers = new java.util.HashMap<>();
+            batchHeaders(headers, a.batchId(), a.requestId(), t);
+            LOG.info("resuming HTTP batch {} ({} records, accepted {}): it had not finished when the service "
+                    + "stopped", a.batchId(), a.received(), a.acceptedAt());
+            template.asyncRequestBodyAndHeaders(Endpoints.INGEST_BATCH, records, headers);
+            resumed.add(a.batchId());
+        }
+        return resumed;
+    }
+
+    /** A batch's report is stored: its body and checkpoints can go. */
+    private void finished(String batchId) {
+        accepted.release(batchId);
+        try {
+            settled.accept(SOURCE_ID_PREFIX + batchId);
+        } catch (RuntimeException ex) {
+            LOG.warn("cannot forget the checkpoints of finished batch {}: {}", batchId, ex.toString());
+        }
     }
 
     /** Answers an accepted POST: {@code 202} at once, or {@code 200} with the report if it finishes within wait. */
@@ -333,6 +406,9 @@ public final class HttpIntake implements BatchListener {
     /** Called after the state store recorded the batch (its listener was added first): wakes {@code ?wait}. */
     @Override
     public void closed(BatchReport report) {
+        if (KIND.equals(report.sourceKind()) && accepted.contains(report.batchId())) {
+            finished(report.batchId());
+        }
         Tracked t = tracked.remove(report.batchId());
         if (t != null) {
             t.done.complete(null);

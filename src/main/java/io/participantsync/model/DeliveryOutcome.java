@@ -4,7 +4,9 @@ import java.time.Instant;
 
 /**
  * The one outcome event of one record: what happened, why (category and message for rejected/failed), the
- * provider's error if it answered with one, how many calls were attempted and when.
+ * provider's error if it answered with one, how many calls were attempted and when. An outcome re-emitted from a
+ * checkpoint after a restart ({@code fromCheckpoint}) repeats the earlier outcome of that source row; no call was
+ * made for it this time.
  *
  * @param connection     the connection used, or {@code null} when none could be resolved
  * @param category       for rejected/failed: {@code validation}, {@code provider}, {@code guard},
@@ -14,12 +16,28 @@ import java.time.Instant;
  */
 public record DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
         String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt,
-        Reconciliation reconciliation) {
+        Reconciliation reconciliation, boolean fromCheckpoint) {
 
-    /** An outcome that needed no reconciliation. */
+    /** An outcome reached in this run, with no reconciliation. */
     public DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
             String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt) {
-        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, null);
+        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, null, false);
+    }
+
+    /** An outcome reached in this run. */
+    public DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
+            String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt,
+            Reconciliation reconciliation) {
+        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, reconciliation,
+                false);
+    }
+
+    /** An outcome with no reconciliation, re-emitted from a checkpoint when {@code fromCheckpoint}. */
+    public DeliveryOutcome(ParticipantUpdate update, String connection, Outcome outcome, String category,
+            String message, ProviderError error, int attempts, Instant startedAt, Instant finishedAt,
+            boolean fromCheckpoint) {
+        this(update, connection, outcome, category, message, error, attempts, startedAt, finishedAt, null,
+                fromCheckpoint);
     }
 
     public boolean deadLettered() {

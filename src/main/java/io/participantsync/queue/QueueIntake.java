@@ -4,7 +4,6 @@ import io.participantsync.core.Headers;
 import io.participantsync.core.RecordSource;
 import io.participantsync.intake.JsonInputException;
 import io.participantsync.intake.JsonRecordMapper;
-import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.ParticipantUpdate;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -13,11 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -29,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * message's JSON body into a batch of canonical records for {@code direct:ingest-batch}, dead-letters a message that
  * is not JSON at all, and commits a Kafka offset once the batch returned.
  * <p>
- * Redelivery (a crash, or a batch that broke before every record had an outcome) sends the whole message again; each
- * record's outcome is remembered (message id and row, in a persistent repository) as it happens, so a redelivered
- * message sends only the records that had no outcome yet: nothing is lost and nothing is updated twice, except a
- * record whose provider call was in flight at the crash (at-least-once for that one record).
+ * Redelivery (a crash, or a batch that broke before every record had an outcome) sends the whole message again; its
+ * records are checkpointed by the core under the message's source id ({@code jms:<message id>},
+ * {@code kafka:<topic>-<partition>-<offset>@<timestamp>}) and row, so in a redelivered message the records that
+ * already had an outcome are re-emitted from their checkpoints and only the others are sent: nothing is lost and
+ * nothing is updated twice, except a record whose provider call was in flight at the crash (at-least-once for that
+ * one record).
  */
 public final class QueueIntake {
 
@@ -42,19 +41,15 @@ public final class QueueIntake {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmmssSSS").withZone(ZoneOffset.UTC);
 
     private final JsonRecordMapper mapper;
-    private final DeliveryProgress progress;
     private final UnparseableMessages unparseable;
     private final Path reportDir;
     private final Clock clock;
 
     /**
-     * @param progress  remembers {@code <kind>:<message key>#<row>} of every record that has an outcome
      * @param reportDir where each message's batch report goes ({@code <dir>/<date>/...}); {@code null} for none
      */
-    public QueueIntake(JsonRecordMapper mapper, DeliveryProgress progress, UnparseableMessages unparseable,
-            Path reportDir, Clock clock) {
+    public QueueIntake(JsonRecordMapper mapper, UnparseableMessages unparseable, Path reportDir, Clock clock) {
         this.mapper = mapper;
-        this.progress = progress;
         this.unparseable = unparseable;
         this.reportDir = reportDir;
         this.clock = clock;
@@ -107,7 +102,7 @@ public final class QueueIntake {
         commit.commit();
     }
 
-    private RecordSource open(Exchange exchange, String kind, String name, String progressKey) {
+    private RecordSource open(Exchange exchange, String kind, String name, String sourceId) {
         exchange.getIn().setHeader(Headers.SOURCE_KIND, kind);
         exchange.getIn().setHeader(Headers.SOURCE_NAME, name);
         Instant now = clock.instant();
@@ -118,28 +113,11 @@ public final class QueueIntake {
         }
         String body = exchange.getIn().getBody(String.class);
         List<ParticipantUpdate> records = mapper.map(new StringReader(body == null ? "" : body), kind, name, now);
-        if (progressKey == null) {
-            return RecordSource.of(records, List.of());
+        if (sourceId != null) {
+            // the core checkpoints each record under it: a redelivery re-emits the outcomes it finds
+            exchange.getIn().setHeader(Headers.SOURCE_ID, sourceId);
         }
-        List<ParticipantUpdate> pending = new ArrayList<>(records.size());
-        for (ParticipantUpdate r : records) {
-            if (!progress.contains(progressKey + "#" + r.source().row())) {
-                pending.add(r);
-            }
-        }
-        List<String> notes = new ArrayList<>();
-        int done = records.size() - pending.size();
-        if (done > 0) {
-            notes.add("redelivered: " + done + " of " + records.size() + " records already had an outcome in an "
-                    + "earlier delivery and were not sent again");
-        }
-        Consumer<DeliveryOutcome> remember = o -> {
-            if (o.update() != null) {
-                progress.add(progressKey + "#" + o.update().source().row());
-            }
-        };
-        exchange.getIn().setHeader(Headers.OUTCOME_LISTENER, remember);
-        return RecordSource.of(pending, notes);
+        return RecordSource.of(records, List.of());
     }
 
     private static String kafkaName(Exchange exchange) {

@@ -38,16 +38,14 @@ public final class Queues {
     private final EmbeddedBroker broker;
     private final JmsPoolConnectionFactory connectionFactory;
     private final QueueIntake intake;
-    private final DeliveryProgress progress;
 
     private Queues(Settings settings, boolean jmsEnabled, EmbeddedBroker broker,
-            JmsPoolConnectionFactory connectionFactory, QueueIntake intake, DeliveryProgress progress) {
+            JmsPoolConnectionFactory connectionFactory, QueueIntake intake) {
         this.settings = settings;
         this.jmsEnabled = jmsEnabled;
         this.broker = broker;
         this.connectionFactory = connectionFactory;
         this.intake = intake;
-        this.progress = progress;
     }
 
     /** Reads the jms.* and kafka.* settings; starts nothing yet. */
@@ -74,10 +72,9 @@ public final class Queues {
         pool.setConnectionFactory(target);
         pool.setMaxConnections(settings.getInt("jms.pool.max-connections", 4));
         String reports = settings.get("queue.report-dir");
-        DeliveryProgress progress = DeliveryProgress.open(dataDir.resolve("queue-progress.txt"), 100_000);
-        QueueIntake intake = new QueueIntake(new JsonRecordMapper(), progress,
-                new UnparseableMessages(deadLetterDir, clock), reports == null ? null : Path.of(reports), clock);
-        return new Queues(settings, jmsEnabled, jmsEnabled ? broker : null, pool, intake, progress);
+        QueueIntake intake = new QueueIntake(new JsonRecordMapper(), new UnparseableMessages(deadLetterDir, clock),
+                reports == null ? null : Path.of(reports), clock);
+        return new Queues(settings, jmsEnabled, jmsEnabled ? broker : null, pool, intake);
     }
 
     /** Binds the beans and the {@code jms} component, and ties broker and pool to the Camel context's life. */
@@ -126,7 +123,6 @@ public final class Queues {
                         // started now, before the routes; stopped after them (services stop in reverse order)
                         context.addService(broker, true, true);
                     }
-                    context.addService(new Closing(progress::close), true, true);
                     context.addService(new PoolLifecycle(connectionFactory), true, true);
                 } catch (RuntimeException e) {
                     throw e;
@@ -170,23 +166,6 @@ public final class Queues {
 
     public QueueIntake intake() {
         return intake;
-    }
-
-    /** Closes a resource when Camel stops. */
-    private record Closing(Runnable action) implements Service {
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void stop() {
-            action.run();
-        }
-
-        @Override
-        public void close() {
-            stop();
-        }
     }
 
     /** Closes the pooled connections when Camel stops (after the routes, before the broker). */

@@ -43,8 +43,10 @@ public final class StateStore implements AutoCloseable {
         String url = settings.get("state.jdbc-url");
         if (url == null) {
             Path dir = Path.of(settings.get("data.dir", "data")).toAbsolutePath().resolve("state");
-            // AUTO_SERVER lets a second local process (e.g. `sync-job` beside `run`) open the same file
-            url = "jdbc:h2:file:" + dir.resolve("participant-sync") + ";AUTO_SERVER=TRUE";
+            // AUTO_SERVER lets a second local process (e.g. `sync-job` beside `run`) open the same file;
+            // WRITE_DELAY=0 writes each commit out at once (H2 waits up to 500 ms by default), so a checkpoint
+            // committed before the process is killed is still there after the restart
+            url = "jdbc:h2:file:" + dir.resolve("participant-sync") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
         }
         return open(url, settings.get("state.jdbc-user"), settings.get("state.jdbc-password"),
                 settings.getInt("state.pool-size", 8), clock);
@@ -95,11 +97,18 @@ public final class StateStore implements AutoCloseable {
 
     // ---- batches -------------------------------------------------------------------------------------------
 
-    /** Inserts a running batch. */
+    /** Inserts a running batch; a batch resumed after a crash (same id) is marked running again. */
     public void batchStarted(String batchId, String sourceKind, String sourceName, String jobName) {
-        update("INSERT INTO batch (batch_id, source_kind, source_name, job_name, status, started_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", batchId, sourceKind, sourceName, jobName, StoredBatch.RUNNING,
-                ts(clock.instant()));
+        try {
+            update("INSERT INTO batch (batch_id, source_kind, source_name, job_name, status, started_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", batchId, sourceKind, sourceName, jobName, StoredBatch.RUNNING,
+                    ts(clock.instant()));
+        } catch (StateStoreException e) {
+            if (!(e.getCause() instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState()))) {
+                throw e;
+            }
+            update("UPDATE batch SET status = ? WHERE batch_id = ?", StoredBatch.RUNNING, batchId);
+        }
     }
 
     /** Marks a batch completed with its counts and full report. */

@@ -11,24 +11,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.participantsync.queue.EmbeddedBroker;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxServer;
-import java.io.IOException;
-import java.io.Writer;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A service process killed (SIGKILL) in the middle of a JMS message's batch: the message stays in the persistent
- * journal, a new service on the same data folder gets it again, and every record ends with exactly one update.
+ * journal, a new service on the same data folder gets it again, re-emits the five checkpointed outcomes, sends only
+ * the sixth record, and every record ends with exactly one update.
  */
 class JmsRedeliveryTest {
 
@@ -45,16 +40,16 @@ class JmsRedeliveryTest {
         sandbox.knobs().failNext("zigned", 1, 503);
         Map<String, String> props = TestApp.properties(sandbox, dir, Map.of("jms.port", String.valueOf(port),
                 "delivery.initial-backoff-ms", "60000", "delivery.max-backoff-ms", "60000"));
-        Process child = startService(dir, props);
+        Process child = ChildProcess.startService(dir, "child", props);
         try {
-            await("the child service's JMS port", WAIT, () -> listening(port) || !child.isAlive());
+            await("the child service's JMS port", WAIT, () -> ChildProcess.listening(port) || !child.isAlive());
             assertThat(child.isAlive()).as("child service is running (see %s)", dir.resolve("child.out")).isTrue();
             sendJms(port, QUEUE, array(SIX_RECORDS));
 
-            Path progress = dir.resolve("data/queue-progress.txt");
+            Path data = dir.resolve("data");
             await("five records with an outcome and the zigned record waiting for its retry", WAIT,
                     () -> sandbox.appliedEdits().size() == 5 && sandbox.knobs().pendingFailures("zigned") == 0
-                            && lines(progress) == 5);
+                            && ChildProcess.checkpoints(data, "jms:") == 5);
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -65,12 +60,22 @@ class JmsRedeliveryTest {
         try (TestApp app = TestApp.start(sandbox, dir, true, Map.of("jms.port", String.valueOf(port)))) {
             await("the redelivered message's report", WAIT, () -> reports(dir.resolve("reports")).size() == 1);
             JsonNode report = reports(dir.resolve("reports")).get(0);
-            assertThat(report.path("counts").path("received").asInt()).isEqualTo(1);
-            assertThat(report.path("counts").path("updated").asInt()).isEqualTo(1);
-            assertThat(report.path("rows").get(0).path("row").asInt()).isEqualTo(3);
-            assertThat(report.path("rows").get(0).path("provider").asText()).isEqualTo("zigned");
+            assertThat(report.path("counts").path("received").asInt()).isEqualTo(6);
+            assertThat(report.path("counts").path("updated").asInt()).isEqualTo(6);
+            List<String> sent = new ArrayList<>();
+            List<Integer> resumed = new ArrayList<>();
+            report.path("rows").forEach(r -> {
+                if (r.path("from_checkpoint").asBoolean()) {
+                    resumed.add(r.path("row").asInt());
+                } else {
+                    sent.add(r.path("row").asInt() + " " + r.path("provider").asText());
+                }
+            });
+            assertThat(sent).containsExactly("3 zigned");
+            assertThat(resumed).containsExactlyInAnyOrder(1, 2, 4, 5, 6);
             assertThat(report.path("notes")).extracting(JsonNode::asText).containsExactly(
-                    "redelivered: 5 of 6 records already had an outcome in an earlier delivery and were not sent again");
+                    "resumed: 5 of 6 records already had an outcome in an earlier run of this source that was "
+                            + "interrupted; they were not sent again and their rows say from_checkpoint");
 
             List<AppliedEdit> edits = sandbox.appliedEdits();
             assertThat(edits).hasSize(6);
@@ -78,40 +83,6 @@ class JmsRedeliveryTest {
                     .doesNotHaveDuplicates();
             EmbeddedBroker broker = app.app.queues().broker();
             await("the message acknowledged", WAIT, () -> broker.messageCount(QUEUE) == 0);
-        }
-    }
-
-    /** The service as its own JVM ({@code run --config}), so it can be killed like a crashed process. */
-    private static Process startService(Path dir, Map<String, String> props) throws IOException {
-        Path config = dir.resolve("child.properties");
-        Properties p = new Properties();
-        p.putAll(new HashMap<>(props));
-        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            p.store(w, null);
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-Dps.log.dir=" + dir.resolve("child-logs"),
-                "-cp", System.getProperty("java.class.path"), "io.participantsync.Application",
-                "run", "--config", config.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(dir.resolve("child.out").toFile());
-        return pb.start();
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static long lines(Path file) {
-        try {
-            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

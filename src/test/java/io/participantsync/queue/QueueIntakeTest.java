@@ -9,8 +9,6 @@ import io.participantsync.core.Headers;
 import io.participantsync.core.RecordSource;
 import io.participantsync.intake.JsonInputException;
 import io.participantsync.intake.JsonRecordMapper;
-import io.participantsync.model.DeliveryOutcome;
-import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +17,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
-/** The queue bean: a message becomes a batch, a redelivery skips records with an outcome, bad JSON is dead-lettered. */
+/** The queue bean: a message becomes a batch checkpointed under its message id, bad JSON is dead-lettered. */
 class QueueIntakeTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC);
@@ -48,27 +45,30 @@ class QueueIntakeTest {
     }
 
     @Test
-    void givenRecordsWithOutcome_whenSameMessageRedelivered_thenOnlyTheOthersAndANote() throws Exception {
+    void givenJmsMessage_whenOpened_thenItsRecordsAreCheckpointedUnderTheMessageId() throws Exception {
         Path dir = Files.createTempDirectory("ps-intake");
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             QueueIntake intake = intake(dir);
-            String body = "[{\"provider\":\"zoho\"},{\"provider\":\"zigned\"},{\"provider\":\"oneflow\"}]";
-            Exchange first = jms(camel, "ID:7", body);
-            List<ParticipantUpdate> firstRecords = drain(intake.openJms(first));
-            @SuppressWarnings("unchecked")
-            Consumer<DeliveryOutcome> listener = first.getIn().getHeader(Headers.OUTCOME_LISTENER, Consumer.class);
-            listener.accept(outcome(firstRecords.get(0)));
-            listener.accept(outcome(firstRecords.get(2)));
+            Exchange e = jms(camel, "ID:7", "[{\"provider\":\"zoho\"},{\"provider\":\"zigned\"}]");
 
-            Exchange again = jms(camel, "ID:7", body);
-            RecordSource redelivered = intake.openJms(again);
-            List<String> notes = redelivered.notes();
-            List<ParticipantUpdate> rest = drain(redelivered);
+            List<ParticipantUpdate> records = drain(intake.openJms(e));
 
-            assertThat(rest).extracting(r -> r.source().row()).containsExactly(2L);
-            assertThat(notes).containsExactly("redelivered: 2 of 3 records already had an outcome in an earlier "
-                    + "delivery and were not sent again");
-            assertThat(drain(intake.openJms(jms(camel, "ID:8", body)))).as("another message").hasSize(3);
+            assertThat(e.getIn().getHeader(Headers.SOURCE_ID)).isEqualTo("jms:ID:7");
+            assertThat(records).extracting(r -> r.source().row()).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void givenJmsMessageWithoutId_whenOpened_thenNotCheckpointed() throws Exception {
+        Path dir = Files.createTempDirectory("ps-intake");
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            QueueIntake intake = intake(dir);
+            Exchange e = jms(camel, null, "{\"provider\":\"zoho\"}");
+
+            List<ParticipantUpdate> records = drain(intake.openJms(e));
+
+            assertThat(records).hasSize(1);
+            assertThat(e.getIn().getHeader(Headers.SOURCE_ID)).isNull();
         }
     }
 
@@ -106,8 +106,8 @@ class QueueIntakeTest {
     }
 
     private static QueueIntake intake(Path dir) {
-        return new QueueIntake(new JsonRecordMapper(), DeliveryProgress.open(dir.resolve("progress.txt"), 100),
-                new UnparseableMessages(dir.resolve("dead-letter"), CLOCK), dir.resolve("reports"), CLOCK);
+        return new QueueIntake(new JsonRecordMapper(), new UnparseableMessages(dir.resolve("dead-letter"), CLOCK),
+                dir.resolve("reports"), CLOCK);
     }
 
     private static Exchange jms(DefaultCamelContext camel, String id, String body) {
@@ -115,10 +115,6 @@ class QueueIntakeTest {
         e.getIn().setHeader(QueueIntake.JMS_MESSAGE_ID, id);
         e.getIn().setBody(body);
         return e;
-    }
-
-    private static DeliveryOutcome outcome(ParticipantUpdate u) {
-        return new DeliveryOutcome(u, "c", Outcome.UPDATED, null, null, null, 1, CLOCK.instant(), CLOCK.instant());
     }
 
     private static List<ParticipantUpdate> drain(RecordSource source) {

@@ -1,0 +1,29 @@
+package io.participantsync.core;
+
+import java.util.Optional;
+
+/**
+ * Where the core keeps the final outcome of every checkpointed record (one with a {@code Source.sourceId}): the
+ * {@link Dispatcher} looks a record up before planning it, and the {@link OutcomeRecorder} saves its outcome right
+ * after the outcome is final (its dead letter written). After a crash, rows that have a checkpoint are re-emitted
+ * with their earlier outcome instead of being sent again.
+ */
+public interface Checkpoints {
+
+    /** Keeps nothing: every record is planned afresh (the {@code validate} dry run, tests). */
+    Checkpoints NONE = new Checkpoints() {
+        @Override
+        public Optional<Checkpoint> find(String sourceId, long row) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void save(Checkpoint checkpoint) {
+        }
+    };
+
+    Optional<Checkpoint> find(String sourceId, long row);
+
+    /** Saves a checkpoint; a second save of the same source row keeps the first (the first outcome stands). */
+    void save(Checkpoint checkpoint);
+}

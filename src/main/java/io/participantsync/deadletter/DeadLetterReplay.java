@@ -1,0 +1,222 @@
+package io.participantsync.deadletter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.model.CanonicalFields;
+import io.participantsync.model.Outcome;
+import io.participantsync.model.ParticipantUpdate;
+import io.participantsync.model.Source;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads the dead-letter folder back for {@code replay}: finds the JSON dead letters of rejected and failed records
+ * ({@code <dir>/<yyyy-MM-dd>/*.json}) that match a {@link Filter}, turns each back into a canonical record (a masked
+ * value is dropped, never sent as the mask), and moves a replayed one to {@code <dir>/replayed/<yyyy-MM-dd>/} once
+ * its outcome is recorded. Each dead letter is its own checkpointed source, {@code replay:<sha256 of the file>}.
+ */
+public final class DeadLetterReplay {
+
+    /** The folder, under the dead-letter folder, replayed dead letters move to. */
+    public static final String REPLAYED = "replayed";
+    /** Source kind of replayed records. */
+    public static final String SOURCE_KIND = "replay";
+    public static final String SOURCE_ID_PREFIX = "replay:";
+
+    private static final Pattern DATE_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private final Path dir;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public DeadLetterReplay(Path dir, Clock clock) {
+        this.dir = dir;
+        this.clock = clock;
+    }
+
+    /** Which dead letters to replay; a {@code null} part matches everything. */
+    public record Filter(String provider, String connection, Outcome category, Instant since) {
+
+        public Filter {
+            provider = provider == null || provider.isBlank() ? null : provider.trim().toLowerCase(Locale.ROOT);
+            connection = connection == null || connection.isBlank() ? null : connection.trim();
+            if (category != null && category != Outcome.REJECTED && category != Outcome.FAILED) {
+                throw new IllegalArgumentException("category must be rejected or failed");
+            }
+        }
+
+        /** {@code rejected} or {@code failed}, or {@code null}. */
+        public static Outcome category(String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "rejected" -> Outcome.REJECTED;
+                case "failed" -> Outcome.FAILED;
+                default -> throw new IllegalArgumentException("--category must be rejected or failed, was '" + value
+                        + "'");
+            };
+        }
+
+        /** A date ({@code 2026-03-04}, from its start in UTC) or an instant ({@code 2026-03-04T10:00:00Z}). */
+        public static Instant since(String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            try {
+                return LocalDate.parse(value.trim()).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notADate) {
+                try {
+                    return Instant.parse(value.trim());
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException("--since must be a date (2026-03-04) or an instant "
+                            + "(2026-03-04T10:00:00Z), was '" + value + "'");
+                }
+            }
+        }
+
+        boolean matches(Entry e) {
+            return (provider == null || provider.equals(e.provider()))
+                    && (connection == null || connection.equals(e.connection()))
+                    && (category == null || category == e.outcome())
+                    && (since == null || !e.finishedAt().isBefore(since));
+        }
+    }
+
+    /**
+     * One dead letter to replay: its file, its name relative to the dead-letter folder, what it recorded, the record
+     * rebuilt from it, and the fields dropped because the dead letter holds only their mask.
+     */
+    public record Entry(Path file, String name, Outcome outcome, String provider, String connection,
+            Instant finishedAt, ParticipantUpdate record, List<String> masked) {
+    }
+
+    /**
+     * The dead letters that match, oldest first (so one participant's updates are replayed in the order they
+     * failed). {@code notes} gets a line for each file that is not a record's dead letter (an unreadable queue
+     * message keeps only its raw payload) or cannot be read.
+     */
+    public List<Entry> find(Filter filter, List<String> notes) {
+        List<Entry> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        List<Path> files;
+        try (Stream<Path> days = Files.list(dir)) {
+            List<Path> dayDirs = days.filter(d -> Files.isDirectory(d)
+                    && DATE_DIR.matcher(d.getFileName().toString()).matches()).sorted().toList();
+            files = new ArrayList<>();
+            for (Path day : dayDirs) {
+                try (Stream<Path> s = Files.list(day)) {
+                    s.filter(f -> f.getFileName().toString().endsWith(".json")
+                            && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f))
+                            .sorted().forEach(files::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path f : files) {
+            String name = dir.relativize(f).toString().replace('\\', '/');
+            Entry e;
+            try {
+                e = read(f, name);
+            } catch (IOException | RuntimeException ex) {
+                notes.add(name + ": not replayed, cannot be read: " + ex.getClass().getSimpleName());
+                continue;
+            }
+            if (e == null) {
+                notes.add(name + ": not replayed, it holds no record (a message that could not be read as "
+                        + "records keeps only its raw payload)");
+            } else if (filter.matches(e)) {
+                out.add(e);
+            }
+        }
+        out.sort(Comparator.comparing(Entry::finishedAt).thenComparing(Entry::name));
+        return out;
+    }
+
+    /** Moves a replayed dead letter to {@code replayed/<today>/}; returns where it went. */
+    public Path markReplayed(Entry e) {
+        Path day = dir.resolve(REPLAYED).resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
+        Path target = day.resolve(e.file().getFileName());
+        try {
+            SecureFiles.directories(day);
+            SecureFiles.moveAtomically(e.file(), target);
+            return target;
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot move " + e.file() + " to " + day, ex);
+        }
+    }
+
+    private Entry read(Path file, String name) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        JsonNode root = json.readTree(bytes);
+        JsonNode record = root.path("record");
+        if (!root.isObject() || !record.isObject()) {
+            return null;
+        }
+        Outcome outcome = Outcome.valueOf(root.path("outcome").asText("failed").toUpperCase(Locale.ROOT));
+        String provider = text(record.get("provider"));
+        String recordConnection = text(record.get("connection"));
+        String connection = text(root.get("connection"));
+        Map<String, String> fields = new LinkedHashMap<>();
+        List<String> masked = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = record.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String value = text(f.getValue());
+            if (CanonicalFields.ROUTING.contains(f.getKey()) || value == null) {
+                continue;
+            }
+            if (CanonicalFields.MASK.equals(value)) {
+                // only the mask was kept: sending it would overwrite the real value with "***"
+                masked.add(f.getKey());
+                continue;
+            }
+            fields.put(f.getKey(), value);
+        }
+        String finished = root.path("finished_at").asText(null);
+        Instant finishedAt = finished == null ? Files.getLastModifiedTime(file).toInstant() : Instant.parse(finished);
+        String correlation = root.path("source").path("correlation_id").asText(null);
+        Source source = new Source(SOURCE_KIND, name, 0, clock.instant(), correlation == null ? name : correlation,
+                null, null, SOURCE_ID_PREFIX + sha256(bytes));
+        ParticipantUpdate update = ParticipantUpdate.of(provider, recordConnection, fields, source);
+        return new Entry(file, name, outcome, update.provider(), connection != null ? connection : recordConnection,
+                finishedAt, update, List.copyOf(masked));
+    }
+
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        String v = node.isValueNode() ? node.asText() : node.toString();
+        return v.isBlank() ? null : v;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

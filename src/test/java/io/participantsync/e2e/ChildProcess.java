@@ -1,0 +1,73 @@
+package io.participantsync.e2e;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Crash tests' helpers: the service as its own JVM on the test classpath ({@code run --config}), so it can be killed
+ * like a crashed process (SIGKILL, {@link Process#destroyForcibly()}), and a look into its state store from outside.
+ */
+final class ChildProcess {
+
+    private ChildProcess() {
+    }
+
+    /** Starts {@code participant-sync run} in a child JVM with {@code props}; its output goes to {@code dir/name.out}. */
+    static Process startService(Path dir, String name, Map<String, String> props) throws IOException {
+        Path config = dir.resolve(name + ".properties");
+        Properties p = new Properties();
+        p.putAll(new HashMap<>(props));
+        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(w, null);
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-Dps.log.dir=" + dir.resolve(name + "-logs"),
+                "-cp", System.getProperty("java.class.path"), "io.participantsync.Application",
+                "run", "--config", config.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(dir.resolve(name + ".out").toFile());
+        return pb.start();
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checkpoints whose source id starts with {@code prefix}, read from the embedded state store under
+     * {@code dataDir} while another process holds it (H2's AUTO_SERVER lets a second process in); -1 when it cannot
+     * be read yet.
+     */
+    static long checkpoints(Path dataDir, String prefix) {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
+                + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint WHERE source_id LIKE ?")) {
+            ps.setString(1, prefix + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+}
