@@ -420,7 +420,15 @@ public final class BenchMain {
     private Path appConfig(Path dir, SandboxProcess sandbox, int concurrency, Map<String, String> extra)
             throws IOException {
         Map<String, String> p = new LinkedHashMap<>(sandbox.connectionProperties());
+        // concurrency N means N records in flight in all, as the raw client's N threads: N lanes, each connection
+        // allowed up to N; no rate limit (Oneflow's default 1000/5m would measure the limiter, not the pipeline)
         p.put("delivery.concurrency", Integer.toString(concurrency));
+        p.put("delivery.lanes", Integer.toString(concurrency));
+        for (String key : sandbox.connectionProperties().keySet()) {
+            if (key.endsWith(".provider")) {
+                p.put(key.substring(0, key.length() - "provider".length()) + "rate-limit", "none");
+            }
+        }
         p.put("data.dir", dir.resolve("data").toString());
         p.put("dead-letter.dir", dir.resolve("dead-letter").toString());
         p.put("sync.report-dir", dir.resolve("reports").toString());
