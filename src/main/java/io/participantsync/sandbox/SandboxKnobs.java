@@ -268,7 +268,8 @@ public final class SandboxKnobs {
 
     /**
      * When on, the arrival time of every API call (not token calls) is kept per provider, for
-     * {@link SandboxServer#requestTimes(String)}: the benchmarks' rate-limit check. Off by default so nothing grows.
+     * {@link SandboxServer#requestTimes(String)}: the benchmarks' rate-limit check; and each call's method, path and
+     * fault, for {@link SandboxServer#calls(String)}. Off by default so nothing grows.
      */
     public SandboxKnobs recordRequestTimes(boolean on) {
         this.recordRequestTimes = on;

@@ -4,10 +4,13 @@ import static io.participantsync.sandbox.SandboxClient.bearer;
 import static io.participantsync.sandbox.SandboxClient.oneflowHeaders;
 import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the sandbox-wide behaviour: scripted and random faults, latency, token revocation and expiry, reset,
@@ -283,6 +286,35 @@ class SandboxServerTest extends SandboxFixture {
         assertThat(server.participant("signinghub", "9001", "3").orElseThrow().path("user_name").asText())
                 .isEqualTo("Third");
         assertThat(server.participant("zoho", "com", "GenOrg", "gen@example.com")).isPresent();
+    }
+
+    @Test
+    void givenScriptedFaults_whenCalled_thenCountedByKindAndLoggedWithMethodAndPath() {
+        server.knobs().recordRequestTimes(true).failNext("oneflow", 1, 429).failNext("oneflow", 1,
+                SandboxKnobs.Fault.RESET);
+
+        HttpResponse<String> limited = client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"One\"}");
+        assertThatThrownBy(() -> client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"Two\"}"))
+                .isInstanceOf(UncheckedIOException.class);
+        HttpResponse<String> read = client.send("GET", "/oneflow/v1/contracts/100101/parties/200101", oneflowHeaders(),
+                null);
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(server.injectedFaults("oneflow")).containsEntry(SandboxKnobs.Fault.TOO_MANY_REQUESTS, 1)
+                .containsEntry(SandboxKnobs.Fault.RESET, 1).containsEntry(SandboxKnobs.Fault.NONE, 1)
+                .containsEntry(SandboxKnobs.Fault.UNAVAILABLE, 0);
+        assertThat(server.calls("oneflow")).extracting(SandboxCall::method, SandboxCall::path, SandboxCall::fault)
+                .containsExactly(
+                        Tuple.tuple("PUT", ONEFLOW, SandboxKnobs.Fault.TOO_MANY_REQUESTS),
+                        Tuple.tuple("PUT", ONEFLOW, SandboxKnobs.Fault.RESET),
+                        Tuple.tuple("GET", "/oneflow/v1/contracts/100101/parties/200101",
+                                SandboxKnobs.Fault.NONE));
+        assertThat(server.calls(null)).hasSize(3).allSatisfy(c -> assertThat(c.provider()).isEqualTo("oneflow"));
+        assertThat(server.calls("oneflow").get(0).mutating()).isTrue();
+        server.reset();
+        assertThat(server.calls(null)).isEmpty();
+        assertThat(server.injectedFaults("oneflow").values()).containsOnly(0);
     }
 
     @Test
