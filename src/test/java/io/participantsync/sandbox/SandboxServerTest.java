@@ -289,6 +289,33 @@ class SandboxServerTest extends SandboxFixture {
     }
 
     @Test
+    void givenAutoCreate_whenAnEmailChangeIsSentAgain_thenTheOldEmailIsGoneAndNothingIsCreated() {
+        server.knobs().autoCreate(true);
+        String evia = "/eviasign/_apis/sign/api/v2/Requests/fa17fa17-0000-4000-8000-000000000001/editrecipient";
+        String eviaBody = "{\"OldUserEmail\":\"gen.v0@example.com\",\"UserEmail\":\"gen.v1@example.com\"}";
+        String zoho = "/zoho/com/api/v1/counterparties/GenOrg/counterpartyusers/gen.v0%40example.com/";
+        Map<String, String> zohoAuth = Map.of("Authorization", "Zoho-oauthtoken " + client.zohoToken());
+        String eviaToken = client.eviaToken();
+
+        HttpResponse<String> eviaFirst = client.json("POST", evia, bearer(eviaToken), eviaBody);
+        HttpResponse<String> eviaAgain = client.json("POST", evia, bearer(eviaToken), eviaBody);
+        HttpResponse<String> zohoFirst = client.json("PUT", zoho, zohoAuth, "{\"emailId\":\"gen.v1@example.com\"}");
+        HttpResponse<String> zohoAgain = client.json("PUT", zoho, zohoAuth, "{\"emailId\":\"gen.v1@example.com\"}");
+
+        assertThat(eviaFirst.statusCode()).isEqualTo(200);
+        assertThat(eviaAgain.statusCode()).isEqualTo(404);
+        assertThat(eviaAgain.body()).isEqualTo("Editing isn't allowed for this recipient.");
+        assertThat(server.participant("eviasign", "fa17fa17-0000-4000-8000-000000000001", "gen.v0@example.com"))
+                .isEmpty();
+        assertThat(zohoFirst.statusCode()).isEqualTo(200);
+        assertThat(zohoAgain.statusCode()).isEqualTo(404);
+        assertThat(tree(zohoAgain.body()).path("Errors").path("ErrorCode").asText()).isEqualTo("INVALID_URL_PATTERN");
+        assertThat(server.participant("zoho", "com", "GenOrg", "gen.v0@example.com")).isEmpty();
+        assertThat(server.participant("zoho", "com", "GenOrg", "gen.v1@example.com")).isPresent();
+        assertThat(server.appliedEdits()).hasSize(2);
+    }
+
+    @Test
     void givenScriptedFaults_whenCalled_thenCountedByKindAndLoggedWithMethodAndPath() {
         server.knobs().recordRequestTimes(true).failNext("oneflow", 1, 429).failNext("oneflow", 1,
                 SandboxKnobs.Fault.RESET);
