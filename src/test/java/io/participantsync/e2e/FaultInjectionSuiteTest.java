@@ -48,7 +48,7 @@ import org.junit.jupiter.api.TestInstance;
  * updates change the email; for Evia Sign and Zoho, which find a participant by its current email, the next update
  * names the new email as {@code current_email}. Every Evia update changes the email: Evia has no read, and the
  * service can recognise its own lost edit only by the refusal that follows (a retried name-only edit would apply the
- * same values a second time, which the README lists as not promised). 1 % are aimed at participants the sandbox
+ * same values a second time, as the README says under lost answers). 1 % are aimed at participants the sandbox
  * refuses for good (Oneflow: email of an owner-side participant, 409; Zigned: an agreement no longer in draft, 400;
  * SigningHub: a locked workflow, 403; Evia: a recipient who completed, 400; Zoho: an email another contact has,
  * 400): exactly {@code records / 100} permanent errors.
