@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +38,15 @@ final class EviaSignSimulator extends ProviderSimulator {
             + "user has already completed the request.";
     static final String DUPLICATE = "The same user cannot be assigned more than once within a single request";
 
-    /** A signature request; {@code recipients} is guarded by the request's monitor. */
-    private record SignRequest(String id, String title, List<ObjectNode> recipients) {
+    /**
+     * A signature request; {@code recipients} and {@code movedAway} (lower-cased emails a recipient's edit moved away
+     * from, which auto-creation must not bring back) are guarded by the request's monitor.
+     */
+    private record SignRequest(String id, String title, List<ObjectNode> recipients, Set<String> movedAway) {
+
+        SignRequest(String id, String title) {
+            this(id, title, new ArrayList<>(), new HashSet<>());
+        }
     }
 
     private final Map<String, SignRequest> requests = new ConcurrentHashMap<>();
@@ -76,7 +84,7 @@ final class EviaSignSimulator extends ProviderSimulator {
         requests.clear();
         for (JsonNode r : seed.path("requests")) {
             SignRequest req = new SignRequest(r.path("id").asText().toLowerCase(Locale.ROOT),
-                    r.path("title").asText(""), new ArrayList<>());
+                    r.path("title").asText(""));
             for (JsonNode rec : r.path("recipients")) {
                 req.recipients().add(newRecipient(req.recipients().size() + 1, rec));
             }
@@ -190,15 +198,17 @@ final class EviaSignSimulator extends ProviderSimulator {
         String oldEmail = body.get("OldUserEmail").asText();
         SignRequest req = requests.get(requestId);
         if (req == null && ctx.knobs().autoCreate()) {
-            req = requests.computeIfAbsent(requestId, id -> new SignRequest(id, "Generated request",
-                    new ArrayList<>()));
+            req = requests.computeIfAbsent(requestId, id -> new SignRequest(id, "Generated request"));
         }
         if (req == null) {
             return error(404, "Request not found.");
         }
         synchronized (req) {
             Optional<ObjectNode> found = find(req, oldEmail);
-            if (found.isEmpty() && ctx.knobs().autoCreate()) {
+            // an email a recipient moved away from is gone, as at the real provider: a retry of that edit must
+            // meet the same refusal there, not a recipient created anew
+            if (found.isEmpty() && ctx.knobs().autoCreate()
+                    && !req.movedAway().contains(oldEmail.toLowerCase(Locale.ROOT))) {
                 ObjectNode created = newRecipient(req.recipients().size() + 1,
                         object().put("UserEmail", oldEmail).put("UserName", oldEmail));
                 req.recipients().add(created);
@@ -222,6 +232,10 @@ final class EviaSignSimulator extends ProviderSimulator {
                 }
             }
             apply(recipient, body);
+            if (newEmail != null && newEmail.isTextual()) {
+                req.movedAway().add(oldEmail.toLowerCase(Locale.ROOT));
+                req.movedAway().remove(newEmail.asText().toLowerCase(Locale.ROOT));
+            }
             record(SandboxCredentials.EVIASIGN, requestId + "/" + oldEmail.toLowerCase(Locale.ROOT), body);
         }
         return SandboxResponse.json(200, write(object().put("requestId", requestId)));

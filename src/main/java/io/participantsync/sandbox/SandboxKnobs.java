@@ -245,8 +245,11 @@ public final class SandboxKnobs {
         return ttl > 0 ? ttl : providerDefault;
     }
 
-    /** When on, an unknown participant (and its contract, agreement, package, request or organisation) is created on
-     * first touch: for benchmarks with generated ids. */
+    /**
+     * When on, an unknown participant (and its contract, agreement, package, request or organisation) is created on
+     * first touch by an edit: for benchmarks and suites with generated ids. An email an Evia Sign recipient or a Zoho
+     * contact moved away from is not created again: an edit that names it is refused as at the real provider.
+     */
     public SandboxKnobs autoCreate(boolean on) {
         this.autoCreate = on;
         return this;
@@ -268,7 +271,8 @@ public final class SandboxKnobs {
 
     /**
      * When on, the arrival time of every API call (not token calls) is kept per provider, for
-     * {@link SandboxServer#requestTimes(String)}: the benchmarks' rate-limit check. Off by default so nothing grows.
+     * {@link SandboxServer#requestTimes(String)}: the benchmarks' rate-limit check; and each call's method, path and
+     * fault, for {@link SandboxServer#calls(String)}. Off by default so nothing grows.
      */
     public SandboxKnobs recordRequestTimes(boolean on) {
         this.recordRequestTimes = on;

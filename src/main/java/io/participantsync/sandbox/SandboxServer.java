@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,8 @@ public final class SandboxServer implements AutoCloseable {
     private final Map<String, LongAdder> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, Queue<Long>> requestTimes = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> droppedAnswers = new ConcurrentHashMap<>();
+    private final Map<String, Map<SandboxKnobs.Fault, LongAdder>> injected = new ConcurrentHashMap<>();
+    private final Queue<SandboxCall> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
     private final JsonNode seed;
@@ -81,6 +84,11 @@ public final class SandboxServer implements AutoCloseable {
             tokenRequests.put(sim.id(), new LongAdder());
             requestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
             droppedAnswers.put(sim.id(), new LongAdder());
+            Map<SandboxKnobs.Fault, LongAdder> byKind = new EnumMap<>(SandboxKnobs.Fault.class);
+            for (SandboxKnobs.Fault f : SandboxKnobs.Fault.values()) {
+                byKind.put(f, new LongAdder());
+            }
+            injected.put(sim.id(), byKind);
             inFlight.put(sim.id(), new AtomicInteger());
             maxInFlight.put(sim.id(), new AtomicInteger());
         }
@@ -219,6 +227,36 @@ public final class SandboxServer implements AutoCloseable {
         return count(droppedAnswers, provider);
     }
 
+    /**
+     * How many API calls of the provider met each fault since the start or the last reset, random or scripted
+     * ({@code TOO_MANY_REQUESTS} and {@code UNAVAILABLE} include scripted 429 and 503 answers); {@code NONE} counts the
+     * calls that met no fault. Every kind is present, zero if it never happened.
+     */
+    public Map<SandboxKnobs.Fault, Integer> injectedFaults(String provider) {
+        Map<SandboxKnobs.Fault, LongAdder> byKind = injected.get(provider);
+        if (byKind == null) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'");
+        }
+        Map<SandboxKnobs.Fault, Integer> counts = new EnumMap<>(SandboxKnobs.Fault.class);
+        byKind.forEach((k, v) -> counts.put(k, v.intValue()));
+        return counts;
+    }
+
+    /**
+     * The API calls (token calls excluded) received since the last reset while
+     * {@link SandboxKnobs#recordRequestTimes()} was on, in arrival order; {@code null} provider means every provider.
+     */
+    public List<SandboxCall> calls(String provider) {
+        List<SandboxCall> list = new ArrayList<>();
+        for (SandboxCall c : calls) {
+            if (provider == null || provider.equals(c.provider())) {
+                list.add(c);
+            }
+        }
+        list.sort(java.util.Comparator.comparingLong(SandboxCall::nanoTime));
+        return list;
+    }
+
     /** Invalidates every access token issued so far: the next API call with one answers 401. */
     public void revokeTokens() {
         ctx.tokens().revokeAll();
@@ -235,6 +273,8 @@ public final class SandboxServer implements AutoCloseable {
         tokenRequests.values().forEach(LongAdder::reset);
         requestTimes.values().forEach(Queue::clear);
         droppedAnswers.values().forEach(LongAdder::reset);
+        injected.values().forEach(m -> m.values().forEach(LongAdder::reset));
+        calls.clear();
         maxInFlight.values().forEach(m -> m.set(0));
         seedAll();
     }
@@ -331,19 +371,22 @@ public final class SandboxServer implements AutoCloseable {
         maxInFlight.get(sim.id()).accumulateAndGet(current.incrementAndGet(), Math::max);
         try {
             pause(knobs.latencyMs());
-            return answer(sim, request);
+            return answer(sim, request, arrived);
         } finally {
             current.decrementAndGet();
         }
     }
 
-    private SandboxResponse answer(ProviderSimulator sim, SandboxRequest request) {
+    private SandboxResponse answer(ProviderSimulator sim, SandboxRequest request, long arrived) {
         boolean mutating = !"GET".equals(request.method()) && !"HEAD".equals(request.method());
         SandboxKnobs.Scripted scripted = knobs.pollScripted(sim.id(), mutating);
         if (scripted != null && scripted.status() > 0) {
+            note(sim, request, arrived, scripted.status() == 429 ? SandboxKnobs.Fault.TOO_MANY_REQUESTS
+                    : scripted.status() == 503 ? SandboxKnobs.Fault.UNAVAILABLE : SandboxKnobs.Fault.NONE);
             return fault(sim, scripted.status());
         }
         SandboxKnobs.Fault fault = scripted != null ? scripted.fault() : knobs.drawFault(sim.id());
+        note(sim, request, arrived, fault);
         switch (fault) {
             case TOO_MANY_REQUESTS:
                 return fault(sim, 429);
@@ -368,6 +411,15 @@ public final class SandboxServer implements AutoCloseable {
                 break;
         }
         return guarded(sim, request);
+    }
+
+    /** Counts the fault the call met and, while request times are recorded, logs the call. */
+    private void note(ProviderSimulator sim, SandboxRequest request, long arrived, SandboxKnobs.Fault fault) {
+        injected.get(sim.id()).get(fault).increment();
+        if (knobs.recordRequestTimes()) {
+            calls.add(new SandboxCall(sim.id(), request.method(), "/" + String.join("/", request.segments()),
+                    arrived, fault));
+        }
     }
 
     private SandboxResponse noAnswer(ProviderSimulator sim) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +32,16 @@ final class ZohoSimulator extends ProviderSimulator {
     private record Client(String connection, String clientId, String secret, String refreshToken) {
     }
 
-    /** An organisation's contacts keyed by lower-cased email; guarded by the organisation's monitor. */
-    private record Organization(String apiName, String name, Map<String, ObjectNode> contacts) {
+    /**
+     * An organisation's contacts keyed by lower-cased email, and the emails a contact moved away from (which
+     * auto-creation must not bring back); both guarded by the organisation's monitor.
+     */
+    private record Organization(String apiName, String name, Map<String, ObjectNode> contacts,
+            Set<String> movedAway) {
+
+        Organization(String apiName, String name) {
+            this(apiName, name, new LinkedHashMap<>(), new HashSet<>());
+        }
     }
 
     private final Map<String, Client> clients = Map.of(
@@ -81,8 +90,7 @@ final class ZohoSimulator extends ProviderSimulator {
         for (String dc : clients.keySet()) {
             Map<String, Organization> byName = new ConcurrentHashMap<>();
             for (JsonNode o : seed.path(dc).path("organizations")) {
-                Organization org = new Organization(o.path("apiName").asText(), o.path("name").asText(""),
-                        new LinkedHashMap<>());
+                Organization org = new Organization(o.path("apiName").asText(), o.path("name").asText(""));
                 for (JsonNode c : o.path("contacts")) {
                     ObjectNode contact = newContact(c.path("emailId").asText(), c.path("displayName").asText(""),
                             c.path("status").asText("active"));
@@ -171,7 +179,7 @@ final class ZohoSimulator extends ProviderSimulator {
         String orgName = s.get(5);
         Organization org = orgs.get(dc).get(orgName);
         if (org == null && contact && ctx.knobs().autoCreate()) {
-            org = orgs.get(dc).computeIfAbsent(orgName, n -> new Organization(n, n, new LinkedHashMap<>()));
+            org = orgs.get(dc).computeIfAbsent(orgName, n -> new Organization(n, n));
         }
         if (org == null) {
             return error(404, "INVALID_URL_PATTERN", "No organization with the API name '" + orgName + "'");
@@ -213,7 +221,9 @@ final class ZohoSimulator extends ProviderSimulator {
         }
         synchronized (org) {
             ObjectNode contact = org.contacts().get(key(currentEmail));
-            if (contact == null && ctx.knobs().autoCreate()) {
+            // the path of a contact whose email changed is gone, as at the real provider: a retry of that edit must
+            // meet the same 404 there, not a contact created anew
+            if (contact == null && ctx.knobs().autoCreate() && !org.movedAway().contains(key(currentEmail))) {
                 contact = newContact(currentEmail, currentEmail, "active");
                 org.contacts().put(key(currentEmail), contact);
             }
@@ -227,6 +237,10 @@ final class ZohoSimulator extends ProviderSimulator {
             }
             if (body.hasNonNull("displayName")) {
                 contact.put("displayName", body.get("displayName").asText());
+            }
+            if (newEmail != null && !key(newEmail).equals(key(currentEmail))) {
+                org.movedAway().add(key(currentEmail));
+                org.movedAway().remove(key(newEmail));
             }
             if (newEmail != null) {
                 org.contacts().remove(key(currentEmail));

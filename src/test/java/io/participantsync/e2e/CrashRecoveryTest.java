@@ -42,8 +42,14 @@ class CrashRecoveryTest {
     private static final int CONCURRENCY = 4;
     /** Connections the rows use (Oneflow, Zigned); each has its own cap of CONCURRENCY calls in flight. */
     private static final int CONNECTIONS = 2;
-    /** Records whose call may be under way at the kill: every connection's calls in flight. */
-    private static final int MAX_IN_FLIGHT = CONNECTIONS * CONCURRENCY;
+    /** Delivery lanes: each holds one record at a time, from its call until its checkpoint is committed. */
+    private static final int LANES = CONNECTIONS * CONCURRENCY;
+    /**
+     * Records that may have been applied without a committed checkpoint at the kill: one per lane (its call under
+     * way, or answered and its outcome still being recorded). Counting only calls in flight is not enough: under
+     * load, records answered but not yet checkpointed come on top (seen: 21 with 8 calls in flight and 64 lanes).
+     */
+    private static final int MAX_IN_FLIGHT = LANES;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SandboxServer sandbox;
@@ -91,7 +97,8 @@ class CrashRecoveryTest {
             await("the file's report", WAIT, () -> files(inbox.resolve(".archive"), ".report.json").size() == 1);
             JsonNode report = readJson(files(inbox.resolve(".archive"), ".report.json").get(0));
             assertRecovered(report, appliedAtKill);
-            assertThat(inbox.resolve("crash.csv")).doesNotExist();
+            // the report is written inside the route, the file moved once the route is done
+            await("the file archived", WAIT, () -> !Files.exists(inbox.resolve("crash.csv")));
             assertThat(restarted.app.checkpoints().count("csv:" + sha256(csv()))).as("settled").isZero();
         }
     }
@@ -176,7 +183,8 @@ class CrashRecoveryTest {
     }
 
     private static Map<String, String> settings() {
-        return Map.of("delivery.concurrency", String.valueOf(CONCURRENCY), "jms.enabled", "false");
+        return Map.of("delivery.concurrency", String.valueOf(CONCURRENCY), "delivery.lanes", String.valueOf(LANES),
+                "jms.enabled", "false");
     }
 
     /** Rows alternate Oneflow and Zigned (idempotent PUTs), each a participant of its own, created on first touch. */

@@ -210,6 +210,10 @@ class CsvDropTest {
         while (System.nanoTime() < deadline) {
             for (Path p : reports()) {
                 if (!before.contains(p) && p.getFileName().toString().startsWith(stem + "-")) {
+                    // the report is written inside the route, the file moved once the route is done: let it move
+                    while (Files.exists(inbox.resolve(name)) && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
                     return JSON.readTree(p.toFile());
                 }
             }

@@ -4,10 +4,13 @@ import static io.participantsync.sandbox.SandboxClient.bearer;
 import static io.participantsync.sandbox.SandboxClient.oneflowHeaders;
 import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the sandbox-wide behaviour: scripted and random faults, latency, token revocation and expiry, reset,
@@ -283,6 +286,62 @@ class SandboxServerTest extends SandboxFixture {
         assertThat(server.participant("signinghub", "9001", "3").orElseThrow().path("user_name").asText())
                 .isEqualTo("Third");
         assertThat(server.participant("zoho", "com", "GenOrg", "gen@example.com")).isPresent();
+    }
+
+    @Test
+    void givenAutoCreate_whenAnEmailChangeIsSentAgain_thenTheOldEmailIsGoneAndNothingIsCreated() {
+        server.knobs().autoCreate(true);
+        String evia = "/eviasign/_apis/sign/api/v2/Requests/fa17fa17-0000-4000-8000-000000000001/editrecipient";
+        String eviaBody = "{\"OldUserEmail\":\"gen.v0@example.com\",\"UserEmail\":\"gen.v1@example.com\"}";
+        String zoho = "/zoho/com/api/v1/counterparties/GenOrg/counterpartyusers/gen.v0%40example.com/";
+        Map<String, String> zohoAuth = Map.of("Authorization", "Zoho-oauthtoken " + client.zohoToken());
+        String eviaToken = client.eviaToken();
+
+        HttpResponse<String> eviaFirst = client.json("POST", evia, bearer(eviaToken), eviaBody);
+        HttpResponse<String> eviaAgain = client.json("POST", evia, bearer(eviaToken), eviaBody);
+        HttpResponse<String> zohoFirst = client.json("PUT", zoho, zohoAuth, "{\"emailId\":\"gen.v1@example.com\"}");
+        HttpResponse<String> zohoAgain = client.json("PUT", zoho, zohoAuth, "{\"emailId\":\"gen.v1@example.com\"}");
+
+        assertThat(eviaFirst.statusCode()).isEqualTo(200);
+        assertThat(eviaAgain.statusCode()).isEqualTo(404);
+        assertThat(eviaAgain.body()).isEqualTo("Editing isn't allowed for this recipient.");
+        assertThat(server.participant("eviasign", "fa17fa17-0000-4000-8000-000000000001", "gen.v0@example.com"))
+                .isEmpty();
+        assertThat(zohoFirst.statusCode()).isEqualTo(200);
+        assertThat(zohoAgain.statusCode()).isEqualTo(404);
+        assertThat(tree(zohoAgain.body()).path("Errors").path("ErrorCode").asText()).isEqualTo("INVALID_URL_PATTERN");
+        assertThat(server.participant("zoho", "com", "GenOrg", "gen.v0@example.com")).isEmpty();
+        assertThat(server.participant("zoho", "com", "GenOrg", "gen.v1@example.com")).isPresent();
+        assertThat(server.appliedEdits()).hasSize(2);
+    }
+
+    @Test
+    void givenScriptedFaults_whenCalled_thenCountedByKindAndLoggedWithMethodAndPath() {
+        server.knobs().recordRequestTimes(true).failNext("oneflow", 1, 429).failNext("oneflow", 1,
+                SandboxKnobs.Fault.RESET);
+
+        HttpResponse<String> limited = client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"One\"}");
+        assertThatThrownBy(() -> client.json("PUT", ONEFLOW, oneflowHeaders(), "{\"name\":\"Two\"}"))
+                .isInstanceOf(UncheckedIOException.class);
+        HttpResponse<String> read = client.send("GET", "/oneflow/v1/contracts/100101/parties/200101", oneflowHeaders(),
+                null);
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(server.injectedFaults("oneflow")).containsEntry(SandboxKnobs.Fault.TOO_MANY_REQUESTS, 1)
+                .containsEntry(SandboxKnobs.Fault.RESET, 1).containsEntry(SandboxKnobs.Fault.NONE, 1)
+                .containsEntry(SandboxKnobs.Fault.UNAVAILABLE, 0);
+        assertThat(server.calls("oneflow")).extracting(SandboxCall::method, SandboxCall::path, SandboxCall::fault)
+                .containsExactly(
+                        Tuple.tuple("PUT", ONEFLOW, SandboxKnobs.Fault.TOO_MANY_REQUESTS),
+                        Tuple.tuple("PUT", ONEFLOW, SandboxKnobs.Fault.RESET),
+                        Tuple.tuple("GET", "/oneflow/v1/contracts/100101/parties/200101",
+                                SandboxKnobs.Fault.NONE));
+        assertThat(server.calls(null)).hasSize(3).allSatisfy(c -> assertThat(c.provider()).isEqualTo("oneflow"));
+        assertThat(server.calls("oneflow").get(0).mutating()).isTrue();
+        server.reset();
+        assertThat(server.calls(null)).isEmpty();
+        assertThat(server.injectedFaults("oneflow").values()).containsOnly(0);
     }
 
     @Test
