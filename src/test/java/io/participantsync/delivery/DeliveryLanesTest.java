@@ -92,8 +92,10 @@ class DeliveryLanesTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
 
+        assertThat(lanes.laneOf(change)).isEqualTo(-1);
         lanes.submit(change, () -> await(release));
-        int laneOfChange = lanes.laneOf(change);
+        long laneOfChange = lanes.laneOf(change);
+        assertThat(laneOfChange).isNotEqualTo(-1);
         assertThat(lanes.laneOf(next)).isEqualTo(laneOfChange);
         lanes.submit(next, finished::countDown);
         release.countDown();
@@ -117,6 +119,49 @@ class DeliveryLanesTest {
         assertThat(submitted.await(300, TimeUnit.MILLISECONDS)).isFalse();
         release.countDown();
         assertThat(submitted.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void givenOneParticipantBlocked_whenOthersAreSubmitted_thenEveryOtherRecordRunsMeanwhile() throws Exception {
+        // with lanes fixed to threads by hash, some of these would sit behind the blocked record on its thread
+        lanes = new DeliveryLanes(4, 2, "test-lane");
+        CountDownLatch release = new CountDownLatch(1);
+        lanes.submit(new OrderingKey("blocked", null), () -> await(release));
+        int others = 200;
+        CountDownLatch done = new CountDownLatch(others);
+        for (int i = 0; i < others; i++) {
+            lanes.submit(new OrderingKey("p" + i, null), done::countDown);
+        }
+
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+    }
+
+    @Test
+    void givenOneParticipantBlocked_whenItsLaterRecordsFillTheQueue_thenTheReaderWaitsAndTheyRunInOrder()
+            throws Exception {
+        lanes = new DeliveryLanes(2, 2, "test-lane");
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        lanes.submit(new OrderingKey("a", null), () -> await(release));
+        for (int i = 1; i <= 4; i++) {
+            int n = i;
+            lanes.submit(new OrderingKey("a", null), () -> order.add(n));
+        }
+        assertThat(lanes.waiting()).isEqualTo(4);
+        CountDownLatch submitted = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            lanes.submit(new OrderingKey("a", null), () -> order.add(5));
+            submitted.countDown();
+        });
+        reader.start();
+
+        assertThat(submitted.await(300, TimeUnit.MILLISECONDS)).isFalse();
+        release.countDown();
+        assertThat(submitted.await(10, TimeUnit.SECONDS)).isTrue();
+        reader.join(10_000);
+        lanes.close();
+        assertThat(order).containsExactly(1, 2, 3, 4, 5);
     }
 
     private OrderingKey key(String provider, String connection, Map<String, String> fields) {
