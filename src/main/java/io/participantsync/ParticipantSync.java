@@ -107,7 +107,7 @@ public final class ParticipantSync implements AutoCloseable {
         this.syncJobs = SyncJobs.load(settings, providers, connections);
         this.stateStore = withState ? StateStore.open(settings, clock) : null;
         SyncState syncState = stateStore == null ? null : new SyncState(stateStore);
-        this.checkpoints = stateStore == null ? null : new CheckpointStore(stateStore);
+        this.checkpoints = stateStore == null ? null : checkpointStore(settings, stateStore);
         Checkpoints coreCheckpoints = checkpoints == null ? Checkpoints.NONE : checkpoints;
         this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState,
                 coreCheckpoints);
@@ -279,6 +279,19 @@ public final class ParticipantSync implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(purge, 0, 1, java.util.concurrent.TimeUnit.HOURS);
     }
 
+    /** {@code checkpoint.flush-ms} and {@code checkpoint.max-pending}: how long and how many may wait uncommitted. */
+    private static CheckpointStore checkpointStore(Settings settings, StateStore store) {
+        long flushMs = settings.getLong("checkpoint.flush-ms", 20);
+        int maxPending = settings.getInt("checkpoint.max-pending", 128);
+        if (flushMs < 0) {
+            throw new ConfigurationException("checkpoint.flush-ms must be 0 or more, was " + flushMs);
+        }
+        if (maxPending < 1) {
+            throw new ConfigurationException("checkpoint.max-pending must be at least 1, was " + maxPending);
+        }
+        return new CheckpointStore(store.dataSource(), Duration.ofMillis(flushMs), maxPending);
+    }
+
     /** Providers with their {@code providers.<id>.*} settings. */
     public static ProviderRegistry providers(Settings settings) {
         return ProviderRegistry.standard(id -> settings.withPrefix("providers." + id + ".", Set.of()));
@@ -374,6 +387,14 @@ public final class ParticipantSync implements AutoCloseable {
             // shutting down anyway
         }
         lanes.close();
+        if (checkpoints != null) {
+            // after the lanes: every outcome recorded so far has its checkpoint committed
+            checkpoints.close();
+            if (checkpoints.saves() > 0) {
+                org.slf4j.LoggerFactory.getLogger(ParticipantSync.class).info("checkpoints: {} saved in {} commits",
+                        checkpoints.saves(), checkpoints.commits());
+            }
+        }
         if (stateStore != null) {
             stateStore.close();
         }

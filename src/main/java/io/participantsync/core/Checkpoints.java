@@ -20,9 +20,22 @@ public interface Checkpoints {
         @Override
         public void save(Checkpoint checkpoint) {
         }
+
+        @Override
+        public boolean exists(String sourceId) {
+            return false;
+        }
     };
 
     Optional<Checkpoint> find(String sourceId, long row);
+
+    /**
+     * Whether any row of {@code sourceId} has a checkpoint: when none has as its batch opens, the rows of that batch
+     * need no look-up (see {@link Dispatcher#sourceOpened}). The default is the safe answer.
+     */
+    default boolean exists(String sourceId) {
+        return true;
+    }
 
     /** Saves a checkpoint; a second save of the same source row keeps the first (the first outcome stands). */
     void save(Checkpoint checkpoint);

@@ -93,6 +93,11 @@ public final class CoreRoutes extends RouteBuilder {
             body = RecordSource.checkpointed(records, sourceId);
             e.getIn().setBody(body);
         }
+        if (body instanceof RecordSource records && !records.sourceIds().isEmpty()) {
+            List<String> sources = records.sourceIds();
+            sources.forEach(dispatcher::sourceOpened);
+            e.setProperty(Headers.OPEN_SOURCES, sources);
+        }
         e.setProperty(Headers.RECORDS, body);
     }
 
@@ -107,6 +112,10 @@ public final class CoreRoutes extends RouteBuilder {
             // the split itself broke (not a record): say so in the report rather than lose the batch
             notes = new java.util.ArrayList<>(notes);
             notes.add("batch stopped early: " + e.getException().getMessage());
+        }
+        List<?> openSources = e.getProperty(Headers.OPEN_SOURCES, List.class);
+        if (openSources != null) {
+            openSources.forEach(id -> dispatcher.sourceClosed((String) id));
         }
         BatchReport report = batches.close(e.getIn().getHeader(Headers.BATCH_ID, String.class), notes);
         e.getIn().setBody(report);
@@ -129,6 +138,7 @@ public final class CoreRoutes extends RouteBuilder {
                 Object next = records.next();
                 Exchange record = batch.copy();
                 record.removeProperty(Headers.RECORDS);
+                record.removeProperty(Headers.OPEN_SOURCES);
                 record.setException(null);
                 record.getIn().setBody(next);
                 OrderingKey key = next instanceof ParticipantUpdate u ? OrderingKey.of(u, connections)

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides each record's {@link Plan}: resolves provider and connection, runs the provider's validation and builds
@@ -30,6 +31,8 @@ public final class Dispatcher {
     private final Connections connections;
     private final ChangeDetector changes;
     private final Checkpoints checkpoints;
+    /** Sources open in a batch now, by source id (changed only under this object's lock). */
+    private final Map<String, OpenSource> openSources = new ConcurrentHashMap<>();
 
     public Dispatcher(ProviderRegistry providers, Connections connections) {
         this(providers, connections, ChangeDetector.NONE);
@@ -47,10 +50,46 @@ public final class Dispatcher {
         this.checkpoints = checkpoints;
     }
 
+    /**
+     * A batch whose records are checkpointed under {@code sourceId} opens. If no row of that source has a
+     * checkpoint now and no other batch has it open, its rows are planned without looking one up (none can appear
+     * but by this batch itself, which saves each row's checkpoint once, after that row's outcome). Every call must
+     * be matched by {@link #sourceClosed}.
+     */
+    public synchronized void sourceOpened(String sourceId) {
+        OpenSource open = openSources.get(sourceId);
+        if (open == null) {
+            boolean none;
+            try {
+                none = !checkpoints.exists(sourceId);
+            } catch (RuntimeException storeFailed) {
+                // look every row up instead (each look-up fails or answers on its own)
+                none = false;
+            }
+            openSources.put(sourceId, new OpenSource(none));
+        } else {
+            // two batches of one source at once: each may meet the other's checkpoints, so both look them up
+            open.batches++;
+            open.fresh = false;
+        }
+    }
+
+    public synchronized void sourceClosed(String sourceId) {
+        OpenSource open = openSources.get(sourceId);
+        if (open != null && --open.batches == 0) {
+            openSources.remove(sourceId);
+        }
+    }
+
+    private boolean fresh(String sourceId) {
+        OpenSource open = openSources.get(sourceId);
+        return open != null && open.fresh;
+    }
+
     public Plan plan(ParticipantUpdate raw) {
         ParticipantUpdate update = withoutDeadLetterColumns(raw);
         String sourceId = update.source() == null ? null : update.source().sourceId();
-        if (sourceId != null) {
+        if (sourceId != null && !fresh(sourceId)) {
             Optional<Checkpoint> done = checkpoints.find(sourceId, update.source().row());
             if (done.isPresent()) {
                 return new Plan.Resumed(update, done.get());
@@ -95,5 +134,15 @@ public final class Dispatcher {
         Map<String, String> fields = new LinkedHashMap<>(u.fields());
         DEAD_LETTER_COLUMNS.forEach(fields::remove);
         return new ParticipantUpdate(u.provider(), u.connection(), fields, u.source(), u.problems());
+    }
+
+    /** A source open in {@code batches} batches; {@code fresh} while its rows need no checkpoint look-up. */
+    private static final class OpenSource {
+        int batches = 1;
+        volatile boolean fresh;
+
+        OpenSource(boolean fresh) {
+            this.fresh = fresh;
+        }
     }
 }

@@ -26,6 +26,8 @@ public final class Headers {
     static final String RESPONSE = "PsResponse";
     static final String RECORDED = "PsRecorded";
     static final String RECORDS = "PsRecords";
+    /** The source ids a batch registered with the Dispatcher when it opened (unregistered when it closes). */
+    static final String OPEN_SOURCES = "PsOpenSources";
     /** Set once an attempt's update call got no answer (it may have been applied): later attempts reconcile. */
     static final String ANSWER_LOST = "PsAnswerLost";
     /** The {@code Reconciliation} of a record found already updated after a lost answer. */

@@ -16,6 +16,15 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
     void close();
 
     /**
+     * The source ids this stream's records are checkpointed under (see {@link Checkpoints}): the core looks for
+     * earlier checkpoints of each when the batch opens. Empty when its records are not checkpointed, or carry ids
+     * of their own it does not know in advance.
+     */
+    default List<String> sourceIds() {
+        return List.of();
+    }
+
+    /**
      * This stream with every record checkpointed under {@code sourceId} (and its own row), except records that
      * already carry a source id of their own.
      */
@@ -39,6 +48,13 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
             @Override
             public List<String> notes() {
                 return records.notes();
+            }
+
+            @Override
+            public List<String> sourceIds() {
+                List<String> ids = new java.util.ArrayList<>(records.sourceIds());
+                ids.add(sourceId);
+                return List.copyOf(new java.util.LinkedHashSet<>(ids));
             }
 
             @Override

@@ -58,6 +58,7 @@ public final class CsvFiles implements RecordSource {
     }
 
     /** The source id of each file, in order (empty when not checkpointed). */
+    @Override
     public List<String> sourceIds() {
         return sourceIds.stream().filter(Objects::nonNull).toList();
     }

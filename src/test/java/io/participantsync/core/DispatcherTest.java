@@ -146,6 +146,51 @@ class DispatcherTest {
         assertThat(asked).isEmpty();
     }
 
+    @Test
+    void givenCheckpointedSource_whenOpenedFreshOrNot_thenRowsAreLookedUpOnlyWhenTheStoreMayHoldThem() {
+        Map<String, Boolean> stored = new LinkedHashMap<>(Map.of("sync:fresh", false, "sync:resumed", true));
+        List<String> lookedUp = new ArrayList<>();
+        Checkpoints store = new Checkpoints() {
+            @Override
+            public java.util.Optional<Checkpoint> find(String sourceId, long row) {
+                lookedUp.add(sourceId + "#" + row);
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void save(Checkpoint checkpoint) {
+            }
+
+            @Override
+            public boolean exists(String sourceId) {
+                return stored.get(sourceId);
+            }
+        };
+        Dispatcher d = new Dispatcher(ProviderRegistry.standard(id -> Map.of()),
+                Connections.of(List.of(zigned, zignedNo)), ChangeDetector.NONE, store);
+
+        d.sourceOpened("sync:fresh");
+        d.sourceOpened("sync:resumed");
+        d.plan(checkpointed("sync:fresh", 1));
+        d.plan(checkpointed("sync:resumed", 1));
+        assertThat(lookedUp).containsExactly("sync:resumed#1");
+
+        // a second batch of the same source at once: both look their rows up from now on
+        d.sourceOpened("sync:fresh");
+        d.plan(checkpointed("sync:fresh", 2));
+        d.sourceClosed("sync:fresh");
+        d.plan(checkpointed("sync:fresh", 3));
+        d.sourceClosed("sync:fresh");
+        // closed: a source no batch has open is looked up, whatever it was
+        d.plan(checkpointed("sync:fresh", 4));
+        assertThat(lookedUp).containsExactly("sync:resumed#1", "sync:fresh#2", "sync:fresh#3", "sync:fresh#4");
+    }
+
+    private static ParticipantUpdate checkpointed(String sourceId, long row) {
+        return ParticipantUpdate.of("zigned", null, locators("name", "Anna"),
+                Source.of("sync", "people.csv", row).withSourceId(sourceId));
+    }
+
     private static Map<String, String> locators(String... more) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("agreement_id", AGREEMENT);

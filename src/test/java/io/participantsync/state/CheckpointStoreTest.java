@@ -1,0 +1,150 @@
+package io.participantsync.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.participantsync.core.Checkpoint;
+import io.participantsync.model.Outcome;
+import io.participantsync.support.MutableClock;
+import io.participantsync.support.Postgres;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Checkpoints in the state store, on embedded H2 and the real PostgreSQL: group commit, first outcome stands. */
+class CheckpointStoreTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+
+    @TempDir
+    static Path dir;
+
+    static Stream<String> databases() {
+        return Stream.of("h2", "postgresql");
+    }
+
+    private static StateStore open(String db) {
+        String url = db.equals("h2") ? "jdbc:h2:file:" + dir.resolve("cp-" + System.nanoTime()) + ";WRITE_DELAY=0"
+                : Postgres.freshSchemaUrl();
+        return StateStore.open(url, db.equals("h2") ? null : Postgres.USER, null, 8, new MutableClock(NOW));
+    }
+
+    private static Checkpoint checkpoint(String source, long row, Outcome outcome) {
+        return new Checkpoint(source, row, outcome, "oneflow", null, null, 0, null, null, 1, null, "b1", NOW);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenManyConcurrentSaves_whenEachReturns_thenItsRowIsCommittedAndCommitsCarrySeveralRows(String db)
+            throws Exception {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            int threads = 16;
+            int perThread = 100;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Long>>> missing = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                missing.add(pool.submit(() -> {
+                    start.await();
+                    List<Long> notThere = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        long row = thread * perThread + i + 1L;
+                        checkpoints.save(checkpoint("csv:abc", row, Outcome.UPDATED));
+                        // committed once save returns: another connection sees it
+                        if (checkpoints.find("csv:abc", row).isEmpty()) {
+                            notThere.add(row);
+                        }
+                    }
+                    return notThere;
+                }));
+            }
+            start.countDown();
+            for (Future<List<Long>> f : missing) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEmpty();
+            }
+            pool.shutdown();
+
+            assertThat(checkpoints.count("csv:abc")).isEqualTo(threads * perThread);
+            assertThat(checkpoints.saves()).isEqualTo(threads * perThread);
+            // 16 savers at once: commits carry more than one row each on average
+            assertThat(checkpoints.commits()).isLessThan(checkpoints.saves());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenARowSavedTwice_whenSavedWithOthersInOneCommit_thenTheFirstOutcomeStandsAndTheOthersAreSaved(String db)
+            throws Exception {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            checkpoints.save(checkpoint("csv:dup", 2, Outcome.UPDATED));
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> saves = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                saves.add(pool.submit(() -> {
+                    start.await();
+                    for (int row = 1; row <= 50; row++) {
+                        // every thread saves row 2 again, as failed: the saved "updated" must stand
+                        checkpoints.save(checkpoint("csv:dup", row == 2 ? 2 : thread * 100L + row,
+                                row == 2 ? Outcome.FAILED : Outcome.UPDATED));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : saves) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            assertThat(checkpoints.find("csv:dup", 2)).get().extracting(Checkpoint::outcome)
+                    .isEqualTo(Outcome.UPDATED);
+            assertThat(checkpoints.count("csv:dup")).isEqualTo(1 + threads * 49L);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenASourceSpanningSeveralDeleteChunks_whenDeleted_thenAllItsRowsGoAndOtherSourcesStay(String db) {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            for (long row : new long[] {1, 9_999, 10_000, 10_001, 20_001, 35_000}) {
+                checkpoints.save(checkpoint("sync:big", row, Outcome.UPDATED));
+            }
+            checkpoints.save(checkpoint("sync:other", 10_000, Outcome.UPDATED));
+
+            assertThat(checkpoints.deleteSource("sync:big")).isEqualTo(6);
+            assertThat(checkpoints.count("sync:big")).isZero();
+            assertThat(checkpoints.count("sync:other")).isEqualTo(1);
+            assertThat(checkpoints.deleteSource("sync:big")).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenSources_whenAsked_thenOnlyOneWithARowExists(String db) {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            checkpoints.save(checkpoint("sync:one", 1, Outcome.UPDATED));
+
+            assertThat(checkpoints.exists("sync:one")).isTrue();
+            assertThat(checkpoints.exists("sync:two")).isFalse();
+            checkpoints.deleteSource("sync:one");
+            assertThat(checkpoints.exists("sync:one")).isFalse();
+        }
+    }
+}
