@@ -2,8 +2,11 @@ package io.participantsync.bench;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The sizes and switches of one benchmark run, read from {@code BENCH_*} environment variables or
@@ -13,7 +16,15 @@ import java.util.Map;
 record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcurrency, int latencyRows, int latencyMs,
         int latencyConcurrency, int naiveSample, int memoryRows, String memoryXmx, int startupRuns,
         int rateLimitRows, int rateLimitPerSecond, int distinct, int sandboxThreads, boolean jfr, boolean useJar,
-        boolean keep, Path repoDir, Path outDir) {
+        boolean keep, Path repoDir, Path outDir, Set<String> only) {
+
+    /** The scenarios, in the order they run. */
+    static final List<String> SCENARIOS = List.of("overhead", "latency", "ratelimit", "memory", "startup");
+
+    /** Whether {@code scenario} is to run ({@code BENCH_ONLY}, every one by default). */
+    boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
 
     /** Every parameter with its default, in the order {@code --help} lists them. */
     static final Map<String, String> DEFAULTS = defaults();
@@ -40,6 +51,8 @@ record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcur
         d.put("BENCH_KEEP", "false");
         d.put("BENCH_REPO_DIR", ".");
         d.put("BENCH_OUT_DIR", "target/bench");
+        // comma-separated scenarios to run (for a quick look at one of them); empty = all
+        d.put("BENCH_ONLY", "");
         return Map.copyOf(d);
     }
 
@@ -69,7 +82,22 @@ record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcur
                 v.get("BENCH_MEMORY_XMX"), i(v, "BENCH_STARTUP_RUNS"), i(v, "BENCH_RATELIMIT_ROWS"),
                 i(v, "BENCH_RATELIMIT_PER_SECOND"), i(v, "BENCH_DISTINCT"), i(v, "BENCH_SANDBOX_THREADS"),
                 Boolean.parseBoolean(v.get("BENCH_JFR")), Boolean.parseBoolean(v.get("BENCH_USE_JAR")),
-                Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out);
+                Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out, only(v.get("BENCH_ONLY")));
+    }
+
+    private static Set<String> only(String value) {
+        Set<String> only = new LinkedHashSet<>();
+        for (String s : value.split(",")) {
+            String name = s.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!SCENARIOS.contains(name)) {
+                throw new IllegalArgumentException("BENCH_ONLY: '" + name + "' is not one of " + SCENARIOS);
+            }
+            only.add(name);
+        }
+        return Set.copyOf(only);
     }
 
     private static int i(Map<String, String> v, String key) {

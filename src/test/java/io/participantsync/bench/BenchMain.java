@@ -75,13 +75,15 @@ public final class BenchMain {
         details.put("app", launcher.describeApp());
         boolean allRan = true;
         List<String> sandboxJvm = config.jfr() ? jfr("sandbox") : List.of();
-        try (SandboxProcess sandbox = SandboxProcess.start(launcher, work.resolve("sandbox"), config.sandboxThreads(),
-                sandboxJvm)) {
-            details.put("sandbox", sandbox.url());
-            allRan &= scenario("overhead", () -> overhead(sandbox));
-            allRan &= scenario("latency", () -> latencyBound(sandbox));
-            allRan &= scenario("ratelimit", () -> rateLimit(sandbox));
-            allRan &= scenario("memory", () -> memory(sandbox));
+        if (config.runs("overhead") || config.runs("latency") || config.runs("ratelimit") || config.runs("memory")) {
+            try (SandboxProcess sandbox = SandboxProcess.start(launcher, work.resolve("sandbox"),
+                    config.sandboxThreads(), sandboxJvm)) {
+                details.put("sandbox", sandbox.url());
+                allRan &= scenario("overhead", () -> overhead(sandbox));
+                allRan &= scenario("latency", () -> latencyBound(sandbox));
+                allRan &= scenario("ratelimit", () -> rateLimit(sandbox));
+                allRan &= scenario("memory", () -> memory(sandbox));
+            }
         }
         allRan &= scenario("startup", this::startup);
         details.put("finished_at", Instant.now().toString());
@@ -100,6 +102,10 @@ public final class BenchMain {
     }
 
     private boolean scenario(String name, Scenario s) {
+        if (!config.runs(name)) {
+            notes.add(name + ": not run (BENCH_ONLY)");
+            return true;
+        }
         out.println("== " + name);
         long t0 = System.nanoTime();
         try {
