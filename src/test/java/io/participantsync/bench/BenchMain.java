@@ -233,11 +233,47 @@ public final class BenchMain {
     private void startup() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(1)).build();
+        ObjectNode d = details.putObject("startup");
+        // as a user starts it (README): the wrapper with the build's class-data-sharing archive; then, for the
+        // record, the same without the archive
+        boolean wrapper = launcher.viaWrapper();
+        d.put("launch", wrapper ? "participant-sync run --sandbox (the wrapper script)" : launcher.describeApp());
+        StartupRuns withCds = startupRuns(http, "cds", wrapper, true);
+        if (withCds.missing != null) {
+            notes.add(withCds.missing);
+            out.println("   " + withCds.missing);
+            return;
+        }
+        withCds.times.forEach(d.putArray("ready_s")::add);
+        withCds.apiTimes.forEach(d.putArray("http_api_s")::add);
+        if (withCds.times.isEmpty()) {
+            notes.add("startup: skipped (BENCH_STARTUP_RUNS=0)");
+            return;
+        }
+        Path jsa = config.repoDir().resolve("target/participant-sync.jsa");
+        d.put("cds_archive", wrapper && Files.isRegularFile(jsa) ? jsa.toString() : null);
+        results.put("startup_ready_s", round(median(withCds.times), 2));
+        out.printf("   ready after %s s (median %.2f)%n", withCds.times, median(withCds.times));
+        if (wrapper) {
+            StartupRuns without = startupRuns(http, "no-cds", true, false);
+            without.times.forEach(d.putArray("ready_s_without_cds")::add);
+            if (!without.times.isEmpty()) {
+                d.put("ready_s_without_cds_median", round(median(without.times), 2));
+                out.printf("   without the CDS archive (PS_CDS=off): %s s (median %.2f)%n", without.times,
+                        median(without.times));
+            }
+        }
+    }
+
+    /** Ready times of {@code startupRuns} starts; {@code missing} says why there is no readiness endpoint. */
+    private record StartupRuns(List<Double> times, List<Double> apiTimes, String missing) {
+    }
+
+    private StartupRuns startupRuns(HttpClient http, String name, boolean wrapper, boolean cds) throws Exception {
         List<Double> times = new ArrayList<>();
         List<Double> apiTimes = new ArrayList<>();
-        String missing = null;
-        for (int i = 0; i < config.startupRuns() && missing == null; i++) {
-            Path dir = work.resolve("startup").resolve("run-" + i);
+        for (int i = 0; i < config.startupRuns(); i++) {
+            Path dir = work.resolve("startup").resolve(name + "-" + i);
             int management = Launcher.freePort();
             int api = Launcher.freePort();
             Map<String, String> p = new LinkedHashMap<>();
@@ -252,9 +288,11 @@ public final class BenchMain {
             Path cfg = writeProperties(dir.resolve("bench.properties"), p);
             URI ready = URI.create("http://127.0.0.1:" + management + "/observe/health/ready");
             URI openapi = URI.create("http://127.0.0.1:" + api + "/api/v1/openapi.json");
+            List<String> jvm = List.of("-Dps.log.dir=" + dir.resolve("logs"));
+            List<String> args = List.of("run", "--sandbox", "--config", cfg.toString());
             long t0 = System.nanoTime();
-            Process run = Launcher.start(launcher.app(List.of("-Dps.log.dir=" + dir.resolve("logs")),
-                    List.of("run", "--sandbox", "--config", cfg.toString())), dir, "run");
+            Process run = wrapper ? Launcher.start(launcher.service(args), dir, "run", Launcher.wrapperEnv(jvm, cds))
+                    : Launcher.start(launcher.app(jvm, args), dir, "run");
             try {
                 Double apiAt = null;
                 long deadline = t0 + Duration.ofSeconds(120).toNanos();
@@ -273,10 +311,10 @@ public final class BenchMain {
                         apiTimes.add(elapsed);
                     }
                     if (apiAt != null && elapsed - apiAt > 5) {
-                        missing = "startup: the service was up (its HTTP API answered after " + round(apiAt, 2)
-                                + " s) but " + ready + " did not answer 200 within 5 s more: no readiness endpoint "
-                                + "on this build (camel.management / camel-health), so startup_ready_s is null";
-                        break;
+                        return new StartupRuns(times, apiTimes, "startup: the service was up (its HTTP API answered "
+                                + "after " + round(apiAt, 2) + " s) but " + ready + " did not answer 200 within 5 s "
+                                + "more: no readiness endpoint on this build (camel.management / camel-health), so "
+                                + "startup_ready_s is null");
                     }
                     if (System.nanoTime() > deadline) {
                         throw new IllegalStateException("run --sandbox not ready within 120 s");
@@ -287,20 +325,7 @@ public final class BenchMain {
                 Launcher.stop(run);
             }
         }
-        ObjectNode d = details.putObject("startup");
-        times.forEach(d.putArray("ready_s")::add);
-        apiTimes.forEach(d.putArray("http_api_s")::add);
-        if (missing != null) {
-            notes.add(missing);
-            out.println("   " + missing);
-            return;
-        }
-        if (times.isEmpty()) {
-            notes.add("startup: skipped (BENCH_STARTUP_RUNS=0)");
-            return;
-        }
-        results.put("startup_ready_s", round(median(times), 2));
-        out.printf("   ready after %s s (median %.2f)%n", times, median(times));
+        return new StartupRuns(times, apiTimes, null);
     }
 
     private static int status(HttpClient http, URI uri) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -25,12 +26,14 @@ final class Launcher {
     private final Path jar;
     private final String appClasspath;
     private final String benchClasspath;
+    private final Path wrapper;
 
-    private Launcher(String java, Path jar, String appClasspath, String benchClasspath) {
+    private Launcher(String java, Path jar, String appClasspath, String benchClasspath, Path wrapper) {
         this.javaBin = java;
         this.jar = jar;
         this.appClasspath = appClasspath;
         this.benchClasspath = benchClasspath;
+        this.wrapper = wrapper;
     }
 
     /**
@@ -46,8 +49,34 @@ final class Launcher {
         Path jar = config.repoDir().resolve("target/participant-sync.jar");
         String app = own.stream().filter(e -> !e.endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
-        return new Launcher(java, config.useJar() && Files.isRegularFile(jar) ? jar : null, app,
-                String.join(File.pathSeparator, own));
+        boolean useJar = config.useJar() && Files.isRegularFile(jar);
+        Path wrapper = config.repoDir().resolve("participant-sync");
+        return new Launcher(java, useJar ? jar : null, app, String.join(File.pathSeparator, own),
+                useJar && Files.isExecutable(wrapper) ? wrapper : null);
+    }
+
+    /** Whether {@link #service} starts the app through the {@code participant-sync} wrapper script. */
+    boolean viaWrapper() {
+        return wrapper != null;
+    }
+
+    /**
+     * The app as README tells a user to start it: the {@code participant-sync} wrapper (which adds the build's
+     * class-data-sharing archive unless {@code cds} is false), with {@code jvmOptions} as its {@code JAVA_OPTS};
+     * without a jar, {@link #app}. The environment goes to {@link #start(List, Path, String, Map)}.
+     */
+    List<String> service(List<String> args) {
+        if (wrapper == null) {
+            return null;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(wrapper.toString());
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    static Map<String, String> wrapperEnv(List<String> jvmOptions, boolean cds) {
+        return Map.of("JAVA_OPTS", String.join(" ", jvmOptions), "PS_CDS", cds ? "on" : "off");
     }
 
     /** How the app is started, for the report. */
@@ -84,6 +113,11 @@ final class Launcher {
 
     /** Starts {@code command} in {@code dir} (created), stdout and stderr to {@code dir/<name>.out|.err}. */
     static Process start(List<String> command, Path dir, String name) {
+        return start(command, dir, name, Map.of());
+    }
+
+    /** {@link #start(List, Path, String)} with {@code env} added to the environment. */
+    static Process start(List<String> command, Path dir, String name, Map<String, String> env) {
         try {
             Files.createDirectories(dir);
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -91,7 +125,9 @@ final class Launcher {
                     .redirectError(dir.resolve(name + ".err").toFile());
             // the app reads settings from the environment too: keep the caller's shell out of the figures
             pb.environment().keySet().removeIf(k -> k.startsWith("CONNECTIONS_") || k.startsWith("DELIVERY_")
-                    || k.startsWith("SANDBOX_") || k.startsWith("CAMEL_"));
+                    || k.startsWith("SANDBOX_") || k.startsWith("CAMEL_") || k.equals("JAVA_OPTS")
+                    || k.equals("PS_CDS"));
+            pb.environment().putAll(env);
             return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0), e);
