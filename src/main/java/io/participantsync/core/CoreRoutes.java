@@ -93,8 +93,8 @@ public final class CoreRoutes extends RouteBuilder {
             body = RecordSource.checkpointed(records, sourceId);
             e.getIn().setBody(body);
         }
-        if (body instanceof RecordSource records && !records.sourceIds().isEmpty()) {
-            List<String> sources = records.sourceIds();
+        List<String> sources = body instanceof RecordSource records ? records.sourceIds() : List.of();
+        if (!sources.isEmpty()) {
             sources.forEach(dispatcher::sourceOpened);
             e.setProperty(Headers.OPEN_SOURCES, sources);
         }

@@ -309,15 +309,17 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                     return;
                 }
                 c.setAutoCommit(true);
-                for (Pending p : batch) {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                        bind(ps, p.checkpoint);
-                        ps.executeUpdate();
-                        commits.incrementAndGet();
-                    } catch (SQLException e) {
-                        // the first outcome of a row stands
-                        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                            p.failure = new StateStore.StateStoreException("cannot save checkpoint", e);
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (Pending p : batch) {
+                        try {
+                            bind(ps, p.checkpoint);
+                            ps.executeUpdate();
+                            commits.incrementAndGet();
+                        } catch (SQLException e) {
+                            // the first outcome of a row stands
+                            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                                p.failure = new StateStore.StateStoreException("cannot save checkpoint", e);
+                            }
                         }
                     }
                 }

@@ -1,12 +1,14 @@
 package io.participantsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.participantsync.core.Checkpoint;
 import io.participantsync.model.Outcome;
 import io.participantsync.support.MutableClock;
 import io.participantsync.support.Postgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,30 +52,19 @@ class CheckpointStoreTest {
             CheckpointStore checkpoints = new CheckpointStore(store);
             int threads = 16;
             int perThread = 100;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<Long>>> missing = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                missing.add(pool.submit(() -> {
-                    start.await();
-                    List<Long> notThere = new ArrayList<>();
-                    for (int i = 0; i < perThread; i++) {
-                        long row = thread * perThread + i + 1L;
-                        checkpoints.save(checkpoint("csv:abc", row, Outcome.UPDATED));
-                        // committed once save returns: another connection sees it
-                        if (checkpoints.find("csv:abc", row).isEmpty()) {
-                            notThere.add(row);
-                        }
+            List<List<Long>> missing = concurrently(threads, thread -> {
+                List<Long> notThere = new ArrayList<>();
+                for (int i = 0; i < perThread; i++) {
+                    long row = thread * perThread + i + 1L;
+                    checkpoints.save(checkpoint("csv:abc", row, Outcome.UPDATED));
+                    // committed once save returns: another connection sees it
+                    if (checkpoints.find("csv:abc", row).isEmpty()) {
+                        notThere.add(row);
                     }
-                    return notThere;
-                }));
-            }
-            start.countDown();
-            for (Future<List<Long>> f : missing) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEmpty();
-            }
-            pool.shutdown();
+                }
+                return notThere;
+            });
+            assertThat(missing).allSatisfy(rows -> assertThat(rows).isEmpty());
 
             assertThat(checkpoints.count("csv:abc")).isEqualTo(threads * perThread);
             assertThat(checkpoints.saves()).isEqualTo(threads * perThread);
@@ -90,31 +81,81 @@ class CheckpointStoreTest {
             CheckpointStore checkpoints = new CheckpointStore(store);
             checkpoints.save(checkpoint("csv:dup", 2, Outcome.UPDATED));
             int threads = 8;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> saves = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                saves.add(pool.submit(() -> {
-                    start.await();
-                    for (int row = 1; row <= 50; row++) {
-                        // every thread saves row 2 again, as failed: the saved "updated" must stand
-                        checkpoints.save(checkpoint("csv:dup", row == 2 ? 2 : thread * 100L + row,
-                                row == 2 ? Outcome.FAILED : Outcome.UPDATED));
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : saves) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-            pool.shutdown();
+            concurrently(threads, thread -> {
+                for (int row = 1; row <= 50; row++) {
+                    // every thread saves row 2 again, as failed: the saved "updated" must stand
+                    checkpoints.save(checkpoint("csv:dup", row == 2 ? 2 : thread * 100L + row,
+                            row == 2 ? Outcome.FAILED : Outcome.UPDATED));
+                }
+                return null;
+            });
 
             assertThat(checkpoints.find("csv:dup", 2)).get().extracting(Checkpoint::outcome)
                     .isEqualTo(Outcome.UPDATED);
             assertThat(checkpoints.count("csv:dup")).isEqualTo(1 + threads * 49L);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenAFlushInterval_whenSaved_thenSeenAtOnceCommittedWithinTheIntervalAndAllCommittedOnClose(String db)
+            throws Exception {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofMillis(200), 64);
+            for (long row = 1; row <= 10; row++) {
+                checkpoints.save(checkpoint("http:b1", row, Outcome.UPDATED));
+            }
+            // not committed yet (one writer, 200 ms), but the store already knows them
+            assertThat(checkpoints.find("http:b1", 3)).isPresent();
+            assertThat(checkpoints.exists("http:b1")).isTrue();
+            CheckpointStore otherProcess = new CheckpointStore(store);
+            assertThat(otherProcess.count("http:b1")).isLessThan(10);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (otherProcess.count("http:b1") < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(otherProcess.count("http:b1")).isEqualTo(10);
+            assertThat(checkpoints.commits()).isEqualTo(1);
+
+            for (long row = 11; row <= 200; row++) {
+                checkpoints.save(checkpoint("http:b1", row, Outcome.UPDATED));
+            }
+            checkpoints.close();
+            assertThat(otherProcess.count("http:b1")).isEqualTo(200);
+            // 190 saves with at most 64 uncommitted: flushed early in groups, never one by one
+            assertThat(checkpoints.commits()).isBetween(4L, 10L);
+            assertThatThrownBy(() -> checkpoints.save(checkpoint("http:b1", 201, Outcome.UPDATED)))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /** Runs {@code task(thread)} on {@code threads} threads started together; returns their results. */
+    private static <T> List<T> concurrently(int threads, ThreadTask<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.run(thread);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private interface ThreadTask<T> {
+        T run(int thread) throws Exception;
     }
 
     @ParameterizedTest
