@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -26,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's {@link Checkpoints} in the state store (table {@code checkpoint}, migration V2): one row per source row
- * with a final outcome. Rows of a source are deleted once that source is settled (its file archived, its HTTP body
- * released, its {@code sync} run finished); queue messages are acknowledged after the batch returns, which the
- * service cannot observe, so theirs stay until {@link #purgeOlderThan} (by {@code checkpoint.retention-hours}).
+ * The core's {@link Checkpoints} in the state store (tables {@code checkpoint} and {@code checkpoint_source},
+ * migration V3): one row per source row with a final outcome, keyed by the source's number and the row. A source
+ * gets its number when its first checkpoint is written (kept in memory from then on). Rows of a
+ * source are deleted once that source is settled (its file archived, its HTTP body released, its {@code sync} run
+ * finished); queue messages are acknowledged after the batch returns, which the service cannot observe, so theirs
+ * stay until {@link #purgeOlderThan} (by {@code checkpoint.retention-hours}).
  * <p>
  * <b>Group commit.</b> One writer thread commits the saves, many rows per transaction: a commit of the embedded H2
  * store writes its changed pages to disk, so one commit per record would cost more than the record's HTTP call.
@@ -49,7 +52,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private static final int MAX_TEXT = 4000;
     private static final int DELETE_CHUNK = 10_000;
 
-    private static final String INSERT = "INSERT INTO checkpoint (source_id, row_no, outcome, connection_name, "
+    private static final String INSERT = "INSERT INTO checkpoint (source_no, row_no, outcome, connection_name, "
             + "error_category, message, http_status, provider_code, provider_message, attempts, dead_letter, "
             + "batch_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -74,6 +77,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private boolean closed;
     private Thread writer;
     private final AtomicLong saves = new AtomicLong();
+    /** Numbers of the sources that have one, once read or given (a source deleted or purged is forgotten). */
+    private final Map<String, Long> sourceNumbers = new ConcurrentHashMap<>();
     private final AtomicLong commits = new AtomicLong();
 
     /** Each save committed before it returns. */
@@ -116,11 +121,23 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT outcome, connection_name, error_category, message, "
-                        + "http_status, provider_code, provider_message, attempts, dead_letter, batch_id, recorded_at "
-                        + "FROM checkpoint WHERE source_id = ? AND row_no = ?")) {
-            ps.setString(1, sourceId);
+        try (Connection c = dataSource.getConnection()) {
+            Long number = sourceNumber(c, sourceId);
+            if (number == null) {
+                return Optional.empty();
+            }
+            return read(c, sourceId, row, number);
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot read checkpoint", e);
+        }
+    }
+
+    private static Optional<Checkpoint> read(Connection c, String sourceId, long row, long number)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT outcome, connection_name, error_category, message, "
+                + "http_status, provider_code, provider_message, attempts, dead_letter, batch_id, recorded_at "
+                + "FROM checkpoint WHERE source_no = ? AND row_no = ?")) {
+            ps.setLong(1, number);
             ps.setLong(2, row);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -131,8 +148,47 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                         rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getInt(8),
                         rs.getString(9), rs.getString(10), rs.getTimestamp(11).toInstant()));
             }
-        } catch (SQLException e) {
-            throw new StateStore.StateStoreException("cannot read checkpoint", e);
+        }
+    }
+
+    /** The number of {@code sourceId}, or {@code null} when it has none (no checkpoint was ever written for it). */
+    private Long sourceNumber(Connection c, String sourceId) throws SQLException {
+        Long known = sourceNumbers.get(sourceId);
+        if (known != null) {
+            return known;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT source_no FROM checkpoint_source WHERE source_id = ?")) {
+            ps.setString(1, sourceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long number = rs.getLong(1);
+                sourceNumbers.put(sourceId, number);
+                return number;
+            }
+        }
+    }
+
+    /** The number of {@code sourceId}, given it now (committed) when it has none. */
+    private long numberSource(Connection c, String sourceId, Instant at) throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            Long number = sourceNumber(c, sourceId);
+            if (number != null) {
+                return number;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO checkpoint_source (source_id, created_at) VALUES (?, ?)")) {
+                ps.setString(1, sourceId);
+                ps.setTimestamp(2, Timestamp.from(at));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                // another instance on the same database numbered it first: read its number
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt > 0) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -147,12 +203,17 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT 1 FROM checkpoint WHERE source_id = ? FETCH FIRST 1 ROWS ONLY")) {
-            ps.setString(1, sourceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+        try (Connection c = dataSource.getConnection()) {
+            Long number = sourceNumber(c, sourceId);
+            if (number == null) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM checkpoint WHERE source_no = ? FETCH FIRST 1 ROWS ONLY")) {
+                ps.setLong(1, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
             }
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot read checkpoints", e);
@@ -305,6 +366,11 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
+                // sources are numbered (and committed) before their rows: a rolled-back group leaves no number behind
+                c.setAutoCommit(true);
+                for (Pending p : batch) {
+                    p.sourceNo = numberSource(c, p.checkpoint.sourceId(), p.checkpoint.recordedAt());
+                }
                 if (batch.size() > 1 && writeTogether(c, batch)) {
                     return;
                 }
@@ -312,7 +378,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                     for (Pending p : batch) {
                         try {
-                            bind(ps, p.checkpoint);
+                            bind(ps, p);
                             ps.executeUpdate();
                             commits.incrementAndGet();
                         } catch (SQLException e) {
@@ -348,7 +414,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             for (Pending p : batch) {
-                bind(ps, p.checkpoint);
+                bind(ps, p);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -361,8 +427,9 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    private static void bind(PreparedStatement ps, Checkpoint cp) throws SQLException {
-        ps.setString(1, cp.sourceId());
+    private static void bind(PreparedStatement ps, Pending p) throws SQLException {
+        Checkpoint cp = p.checkpoint;
+        ps.setLong(1, p.sourceNo);
         ps.setLong(2, cp.row());
         ps.setString(3, cp.outcome().label());
         text(ps, 4, cp.connection(), 200);
@@ -388,6 +455,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private static final class Pending {
         final Checkpoint checkpoint;
         long sequence;
+        /** Its source's number, once the writer has it. */
+        long sourceNo;
         volatile StateStore.StateStoreException failure;
 
         Pending(Checkpoint checkpoint) {
@@ -404,29 +473,36 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         // a save still pending would land after the delete and outlive its source
         flush();
         try (Connection c = dataSource.getConnection()) {
+            Long number = sourceNumber(c, sourceId);
+            if (number == null) {
+                return 0;
+            }
             long min;
             long max;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT MIN(row_no), MAX(row_no) FROM checkpoint WHERE source_id = ?")) {
-                ps.setString(1, sourceId);
+                    "SELECT MIN(row_no), MAX(row_no) FROM checkpoint WHERE source_no = ?")) {
+                ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     min = rs.getLong(1);
-                    if (rs.wasNull()) {
-                        return 0;
-                    }
-                    max = rs.getLong(2);
+                    boolean none = rs.wasNull();
+                    max = none ? min - 1 : rs.getLong(2);
                 }
             }
             int deleted = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM checkpoint WHERE source_id = ? AND row_no >= ? AND row_no < ?")) {
+                    "DELETE FROM checkpoint WHERE source_no = ? AND row_no >= ? AND row_no < ?")) {
                 for (long from = min; from <= max; from += DELETE_CHUNK) {
-                    ps.setString(1, sourceId);
+                    ps.setLong(1, number);
                     ps.setLong(2, from);
                     ps.setLong(3, from + DELETE_CHUNK);
                     deleted += ps.executeUpdate();
                 }
+            }
+            sourceNumbers.remove(sourceId);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_source WHERE source_no = ?")) {
+                ps.setLong(1, number);
+                ps.executeUpdate();
             }
             return deleted;
         } catch (SQLException e) {
@@ -436,10 +512,21 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
 
     /** Forgets checkpoints recorded before {@code cutoff}; returns how many. */
     public int purgeOlderThan(Instant cutoff) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE recorded_at < ?")) {
-            ps.setTimestamp(1, Timestamp.from(cutoff));
-            return ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            int deleted;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE recorded_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(cutoff));
+                deleted = ps.executeUpdate();
+            }
+            // sources numbered before the cutoff that have no checkpoint left
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_source s WHERE s.created_at < ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM checkpoint r WHERE r.source_no = s.source_no)")) {
+                ps.setTimestamp(1, Timestamp.from(cutoff));
+                if (ps.executeUpdate() > 0) {
+                    sourceNumbers.clear();
+                }
+            }
+            return deleted;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot purge checkpoints", e);
         }
@@ -448,12 +535,18 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     /** Rows of a source that have a checkpoint. */
     public long count(String sourceId) {
         flush();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint WHERE source_id = ?")) {
-            ps.setString(1, sourceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        try (Connection c = dataSource.getConnection()) {
+            Long number = sourceNumber(c, sourceId);
+            if (number == null) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM checkpoint WHERE source_no = ?")) {
+                ps.setLong(1, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot count checkpoints", e);

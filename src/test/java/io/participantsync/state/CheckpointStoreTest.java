@@ -8,6 +8,12 @@ import io.participantsync.model.Outcome;
 import io.participantsync.support.MutableClock;
 import io.participantsync.support.Postgres;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,8 +42,7 @@ class CheckpointStoreTest {
     }
 
     private static StateStore open(String db) {
-        String url = db.equals("h2") ? "jdbc:h2:file:" + dir.resolve("cp-" + System.nanoTime()) + ";WRITE_DELAY=0"
-                : Postgres.freshSchemaUrl();
+        String url = url(db);
         return StateStore.open(url, db.equals("h2") ? null : Postgres.USER, null, 8, new MutableClock(NOW));
     }
 
@@ -187,5 +193,101 @@ class CheckpointStoreTest {
             checkpoints.deleteSource("sync:one");
             assertThat(checkpoints.exists("sync:one")).isFalse();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenCheckpointsWrittenByV2_whenTheStoreMigrates_thenEachIsFoundUnderItsSourceAndRow(String db)
+            throws Exception {
+        String url = url(db);
+        String user = db.equals("h2") ? null : Postgres.USER;
+        Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target("2").load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (source_id, row_no, outcome, "
+                        + "connection_name, error_category, message, http_status, attempts, dead_letter, batch_id, "
+                        + "recorded_at) VALUES (?, ?, ?, 'zigned', ?, ?, ?, ?, ?, 'b0', ?)")) {
+            Object[][] rows = {{"csv:a", 2L, "updated", null, null, 200, 1, null},
+                    {"csv:a", 7L, "rejected", "validation", "email: not an address", 0, 0, "dead-letter/a.csv"},
+                    {"jms:ID:1", 1L, "failed", "provider_error", "HTTP 500", 500, 3, "dead-letter/m.json"}};
+            for (Object[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    ps.setObject(i + 1, r[i]);
+                }
+                ps.setTimestamp(9, Timestamp.from(NOW));
+                ps.executeUpdate();
+            }
+        }
+
+        try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+
+            Checkpoint rejected = checkpoints.find("csv:a", 7).orElseThrow();
+            assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(rejected.category()).isEqualTo("validation");
+            assertThat(rejected.message()).isEqualTo("email: not an address");
+            assertThat(rejected.deadLetter()).isEqualTo("dead-letter/a.csv");
+            assertThat(rejected.batchId()).isEqualTo("b0");
+            assertThat(rejected.recordedAt()).isEqualTo(NOW);
+            assertThat(checkpoints.find("csv:a", 2).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+            assertThat(checkpoints.find("jms:ID:1", 1).orElseThrow().httpStatus()).isEqualTo(500);
+            assertThat(checkpoints.find("csv:a", 1)).isEmpty();
+            assertThat(checkpoints.count("csv:a")).isEqualTo(2);
+            // a source numbered by the migration takes new rows under its number
+            checkpoints.save(checkpoint("csv:a", 8, Outcome.UNCHANGED));
+            assertThat(checkpoints.count("csv:a")).isEqualTo(3);
+            assertThat(checkpoints.deleteSource("csv:a")).isEqualTo(3);
+            assertThat(checkpoints.exists("jms:ID:1")).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenCheckpointsPastTheRetention_whenPurged_thenTheyGoAndTheirSourceIsForgottenOnceItHasNoneLeft(String db)
+            throws Exception {
+        String url = url(db);
+        String user = db.equals("h2") ? null : Postgres.USER;
+        try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            Instant old = NOW.minus(Duration.ofHours(30));
+            checkpoints.save(recorded("jms:old", 1, old));
+            checkpoints.save(recorded("jms:old", 2, old));
+            checkpoints.save(recorded("csv:mixed", 1, old));
+            checkpoints.save(recorded("csv:mixed", 2, NOW));
+
+            assertThat(checkpoints.purgeOlderThan(NOW.minus(Duration.ofHours(24)))).isEqualTo(3);
+
+            assertThat(checkpoints.exists("jms:old")).isFalse();
+            assertThat(checkpoints.find("csv:mixed", 1)).isEmpty();
+            assertThat(checkpoints.find("csv:mixed", 2)).isPresent();
+            assertThat(sourceIds(url, user)).containsExactly("csv:mixed");
+            // a purged source that comes back is numbered afresh
+            checkpoints.save(recorded("jms:old", 1, NOW));
+            assertThat(checkpoints.find("jms:old", 1)).isPresent();
+            assertThat(sourceIds(url, user)).containsExactlyInAnyOrder("csv:mixed", "jms:old");
+            checkpoints.deleteSource("csv:mixed");
+            assertThat(sourceIds(url, user)).containsExactly("jms:old");
+        }
+    }
+
+    private static String url(String db) {
+        return db.equals("h2") ? "jdbc:h2:file:" + dir.resolve("cp-" + System.nanoTime()) + ";WRITE_DELAY=0"
+                : Postgres.freshSchemaUrl();
+    }
+
+    private static Checkpoint recorded(String source, long row, Instant at) {
+        return new Checkpoint(source, row, Outcome.UPDATED, "oneflow", null, null, 0, null, null, 1, null, "b1", at);
+    }
+
+    private static List<String> sourceIds(String url, String user) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                PreparedStatement ps = c.prepareStatement("SELECT source_id FROM checkpoint_source");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 }
