@@ -1,13 +1,13 @@
 package io.participantsync.http;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -15,13 +15,14 @@ import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Sends requests with camel-http (Apache HttpClient 5). One endpoint per origin (scheme, host, port): the full URL of
- * each call goes in the {@code CamelHttpUri} header, so per-participant paths never create endpoints. Timeouts,
+ * each call goes in the {@code CamelHttpUri} header, so per-participant paths never create endpoints. The endpoints
+ * are kept, not looked up by their URI on each call (Camel normalises an endpoint URI before it looks it up). Timeouts,
  * pool sizes and disabled automatic retries are set on the http component in application.properties.
  */
 public final class CamelHttpTransport implements HttpTransport {
 
     private final Supplier<ProducerTemplate> template;
-    private final Map<String, String> endpointByOrigin = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpointByOrigin = new ConcurrentHashMap<>();
 
     /** @param template supplies the Camel producer template (Camel may start after this object is built) */
     public CamelHttpTransport(Supplier<ProducerTemplate> template) {
@@ -30,9 +31,10 @@ public final class CamelHttpTransport implements HttpTransport {
 
     @Override
     public HttpResponse send(String method, String url, Map<String, String> headers, String body) throws IOException {
-        String endpoint = endpointByOrigin.computeIfAbsent(origin(url),
-                o -> o + "?throwExceptionOnFailure=false");
-        Exchange result = template.get().send(endpoint, exchange -> {
+        ProducerTemplate producer = template.get();
+        Endpoint endpoint = endpointByOrigin.computeIfAbsent(origin(url),
+                o -> producer.getCamelContext().getEndpoint(o + "?throwExceptionOnFailure=false"));
+        Exchange result = producer.send(endpoint, exchange -> {
             Message in = exchange.getIn();
             // the enum itself: camel-http reads this header as HttpMethods, and converting a String to it goes
             // through the type converter's slow fallback path on every call (~16% of sync's CPU at concurrency 16)
@@ -66,8 +68,25 @@ public final class CamelHttpTransport implements HttpTransport {
                 bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8), responseHeaders);
     }
 
+    /**
+     * {@code scheme://host[:port]} of an absolute URL, without user info: what names its endpoint. A scan, not a
+     * {@link java.net.URI} parse: this runs on every call, and camel-http parses the full URL anyway.
+     */
     static String origin(String url) {
-        URI u = URI.create(url);
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        int colon = url.indexOf("://");
+        if (colon <= 0) {
+            throw new IllegalArgumentException("not an absolute http(s) URL: " + url);
+        }
+        int start = colon + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        String host = url.substring(at >= start ? at + 1 : start, end);
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("no host in URL: " + url);
+        }
+        return url.substring(0, start).toLowerCase(Locale.ROOT) + host.toLowerCase(Locale.ROOT);
     }
 }
