@@ -13,10 +13,10 @@ import java.util.Set;
  * {@code --name=value} flags (flag {@code --overhead-rows=1000} is {@code BENCH_OVERHEAD_ROWS=1000}); the defaults are
  * issue 5's.
  */
-record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcurrency, int latencyRows, int latencyMs,
-        int latencyConcurrency, int naiveSample, int memoryRows, String memoryXmx, int startupRuns,
-        int rateLimitRows, int rateLimitPerSecond, int distinct, int sandboxThreads, boolean jfr, boolean useJar,
-        boolean keep, Path repoDir, Path outDir, Set<String> only) {
+record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency, int capacityConcurrency,
+        int latencyRows, int latencyMs, int latencyConcurrency, int naiveSample, int memoryRows, String memoryXmx,
+        int startupRuns, int rateLimitRows, int rateLimitPerSecond, int distinct, int sandboxThreads, boolean jfr,
+        boolean useJar, boolean keep, Path repoDir, Path outDir, Set<String> only, List<String> appJavaOpts) {
 
     /** The scenarios, in the order they run. */
     static final List<String> SCENARIOS = List.of("overhead", "latency", "ratelimit", "memory", "startup");
@@ -32,6 +32,8 @@ record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcur
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("BENCH_OVERHEAD_ROWS", "100000");
+        // raw and sync take turns this many times; the ratio is the median of the rounds' ratios (noise on 2 cores)
+        d.put("BENCH_OVERHEAD_ROUNDS", "3");
         d.put("BENCH_OVERHEAD_CONCURRENCY", "16");
         d.put("BENCH_CAPACITY_CONCURRENCY", "64");
         d.put("BENCH_LATENCY_ROWS", "20000");
@@ -53,6 +55,8 @@ record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcur
         d.put("BENCH_OUT_DIR", "target/bench");
         // comma-separated scenarios to run (for a quick look at one of them); empty = all
         d.put("BENCH_ONLY", "");
+        // extra JVM options for the application's sync runs (not the sandbox, not the raw client), to try flags
+        d.put("BENCH_APP_JAVA_OPTS", "");
         return Map.copyOf(d);
     }
 
@@ -76,13 +80,19 @@ record BenchConfig(int overheadRows, int overheadConcurrency, int capacityConcur
         }
         Path repo = Path.of(v.get("BENCH_REPO_DIR")).toAbsolutePath().normalize();
         Path out = repo.resolve(v.get("BENCH_OUT_DIR")).toAbsolutePath().normalize();
-        return new BenchConfig(i(v, "BENCH_OVERHEAD_ROWS"), i(v, "BENCH_OVERHEAD_CONCURRENCY"),
+        int rounds = i(v, "BENCH_OVERHEAD_ROUNDS");
+        if (rounds < 1) {
+            throw new IllegalArgumentException("BENCH_OVERHEAD_ROUNDS must be at least 1");
+        }
+        String opts = v.get("BENCH_APP_JAVA_OPTS").trim();
+        return new BenchConfig(i(v, "BENCH_OVERHEAD_ROWS"), rounds, i(v, "BENCH_OVERHEAD_CONCURRENCY"),
                 i(v, "BENCH_CAPACITY_CONCURRENCY"), i(v, "BENCH_LATENCY_ROWS"), i(v, "BENCH_LATENCY_MS"),
                 i(v, "BENCH_LATENCY_CONCURRENCY"), i(v, "BENCH_NAIVE_SAMPLE"), i(v, "BENCH_MEMORY_ROWS"),
                 v.get("BENCH_MEMORY_XMX"), i(v, "BENCH_STARTUP_RUNS"), i(v, "BENCH_RATELIMIT_ROWS"),
                 i(v, "BENCH_RATELIMIT_PER_SECOND"), i(v, "BENCH_DISTINCT"), i(v, "BENCH_SANDBOX_THREADS"),
                 Boolean.parseBoolean(v.get("BENCH_JFR")), Boolean.parseBoolean(v.get("BENCH_USE_JAR")),
-                Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out, only(v.get("BENCH_ONLY")));
+                Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out, only(v.get("BENCH_ONLY")),
+                opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
     }
 
     private static Set<String> only(String value) {

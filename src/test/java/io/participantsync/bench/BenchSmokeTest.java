@@ -22,7 +22,8 @@ class BenchSmokeTest {
 
     @Test
     void givenTinySizes_whenBenchmarkRuns_thenResultsJsonHasEveryKeyWithANumber() throws Exception {
-        BenchConfig config = BenchConfig.from(Map.of(), "--overhead-rows=200", "--capacity-concurrency=8",
+        BenchConfig config = BenchConfig.from(Map.of(), "--overhead-rows=200", "--overhead-rounds=2",
+                "--capacity-concurrency=8",
                 "--latency-rows=200", "--latency-ms=5", "--naive-sample=20", "--memory-rows=200",
                 "--startup-runs=1", "--ratelimit-rows=100", "--distinct=50", "--sandbox-threads=16",
                 // the classes of this build, not a jar packaged earlier
@@ -54,8 +55,16 @@ class BenchSmokeTest {
         assertThat(results.path("machine").path("cores").asInt()).isPositive();
         assertThat(results.path("machine").path("memory_mb").asLong()).isPositive();
         assertThat(results.path("machine").path("jdk").asText()).contains("17");
-        assertThat(details.path("overhead").path("raw").path("requests").asInt()).isEqualTo(200);
-        assertThat(details.path("overhead").path("sync").path("updated").asInt()).isEqualTo(200);
+        JsonNode rounds = details.path("overhead").path("rounds");
+        assertThat(rounds).hasSize(2);
+        for (JsonNode round : rounds) {
+            assertThat(round.path("raw").path("requests").asInt()).isEqualTo(200);
+            assertThat(round.path("sync").path("updated").asInt()).isEqualTo(200);
+        }
+        // two rounds: the ratio is the mean of theirs (rounded to 3 places each)
+        assertThat(results.path("overhead_ratio").asDouble()).isCloseTo(
+                (rounds.get(0).path("ratio").asDouble() + rounds.get(1).path("ratio").asDouble()) / 2,
+                org.assertj.core.api.Assertions.within(0.002));
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("overhead_ratio", "results:");
     }
 }

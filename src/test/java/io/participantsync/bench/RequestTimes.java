@@ -2,7 +2,10 @@ package io.participantsync.bench;
 
 import java.util.List;
 
-/** Arithmetic on request arrival times (nanoseconds, ascending): the rate-limit scenario's two figures. */
+/**
+ * Arithmetic on request arrival times (nanoseconds, ascending): the rate-limit scenario's two figures, and the rate of
+ * the second half of a run (past the JIT's warm-up).
+ */
 final class RequestTimes {
 
     private RequestTimes() {
@@ -28,5 +31,13 @@ final class RequestTimes {
         }
         long span = times.get(times.size() - 1) - times.get(0);
         return span <= 0 ? 0 : (times.size() - 1) / (span / 1e9);
+    }
+
+    /** {@link #rate} of the second half of the arrivals (from the middle one to the last); 0 below four. */
+    static double rateOfSecondHalf(List<Long> times) {
+        if (times.size() < 4) {
+            return 0;
+        }
+        return rate(times.subList(times.size() / 2, times.size()));
     }
 }

@@ -1,6 +1,7 @@
 package io.participantsync.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,5 +29,16 @@ class RequestTimesTest {
 
         assertThat(RequestTimes.rate(fiftyPerSecond)).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(RequestTimes.rate(List.of(5L))).isZero();
+    }
+
+    @Test
+    void givenASlowStartThenASteadyRate_whenRateOfSecondHalf_thenOnlyTheSteadyPartCounts() {
+        // 4 arrivals 1 s apart (warm-up), then 4 arrivals 100 ms apart
+        List<Long> times = List.of(0L, 1000 * MS, 2000 * MS, 3000 * MS, 3100 * MS, 3200 * MS, 3300 * MS, 3400 * MS);
+
+        // from the middle arrival (3100 ms) to the last: 3 intervals in 0.3 s
+        assertThat(RequestTimes.rateOfSecondHalf(times)).isCloseTo(10.0, within(1e-9));
+        assertThat(RequestTimes.rate(times)).isCloseTo(7 / 3.4, within(1e-9));
+        assertThat(RequestTimes.rateOfSecondHalf(List.of(0L, MS, 2 * MS))).isZero();
     }
 }

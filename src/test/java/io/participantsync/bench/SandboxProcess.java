@@ -94,9 +94,13 @@ final class SandboxProcess implements AutoCloseable {
         post("/_sandbox/knobs", JSON.writeValueAsString(knobs));
     }
 
-    /** Arrival times (nanoseconds, ascending) of the provider's API calls, recorded while the knob is on. */
+    /**
+     * Arrival times (nanoseconds, ascending) of the provider's API calls ({@code null}: every provider's), recorded
+     * while the knob is on.
+     */
     List<Long> requestTimes(String provider) throws IOException, InterruptedException {
-        JsonNode node = JSON.readTree(get("/_sandbox/request-times?provider=" + provider));
+        JsonNode node = JSON.readTree(get("/_sandbox/request-times"
+                + (provider == null ? "" : "?provider=" + provider)));
         List<Long> times = new ArrayList<>();
         node.path("nanos").forEach(n -> times.add(n.asLong()));
         return times;
