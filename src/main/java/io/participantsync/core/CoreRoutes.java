@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -40,6 +41,8 @@ public final class CoreRoutes extends RouteBuilder {
     private final ConnectionGates gates;
     private final Clock clock;
     private volatile ProducerTemplate template;
+    /** dispatch-update, looked up once: by its URI, Camel would normalise the URI again for every record. */
+    private volatile Endpoint dispatchUpdate;
 
     public CoreRoutes(Dispatcher dispatcher, ProviderCaller caller, OutcomeRecorder recorder, Batches batches,
             DeliveryLanes lanes, Connections connections, ConnectionGates gates, Clock clock) {
@@ -168,13 +171,14 @@ public final class CoreRoutes extends RouteBuilder {
         if (t == null) {
             synchronized (this) {
                 if (template == null) {
+                    dispatchUpdate = getContext().getEndpoint(Endpoints.DISPATCH_UPDATE);
                     template = getContext().createProducerTemplate();
                 }
                 t = template;
             }
         }
         try {
-            t.send(Endpoints.DISPATCH_UPDATE, record);
+            t.send(dispatchUpdate, record);
         } catch (RuntimeException e) {
             record.setException(e);
         }

@@ -36,7 +36,15 @@ public record Connection(String name, String provider, Map<String, String> setti
     /** The API base without a trailing slash. */
     public String baseUrl() {
         String base = get("base-url");
-        return base == null ? null : base.replaceAll("/+$", "");
+        if (base == null) {
+            return null;
+        }
+        // without its trailing slashes (called for every request: no regular expression)
+        int end = base.length();
+        while (end > 0 && base.charAt(end - 1) == '/') {
+            end--;
+        }
+        return base.substring(0, end);
     }
 
     public String prefix() {
