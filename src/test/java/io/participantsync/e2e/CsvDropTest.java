@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
@@ -227,9 +226,8 @@ class CsvDropTest {
         if (!Files.isDirectory(archive)) {
             return Set.of();
         }
-        try (Stream<Path> s = Files.walk(archive)) {
-            return new HashSet<>(s.filter(p -> p.toString().endsWith(".report.json")).toList());
-        }
+        // walked again should a report's temporary file vanish under the walk
+        return new HashSet<>(QueueTestSupport.files(archive, ".report.json"));
     }
 
     private static void assertCountsAddUp(JsonNode report) {

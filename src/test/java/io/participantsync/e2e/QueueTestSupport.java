@@ -9,6 +9,7 @@ import jakarta.jms.TextMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,11 +77,21 @@ final class QueueTestSupport {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)
-                    && !p.getFileName().toString().startsWith(".")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // the service writes reports as a hidden temporary file renamed into place: one can vanish while the walk
+        // reads it, and then the walk is simply done again
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(p -> p.getFileName().toString().endsWith(suffix)
+                        && !p.getFileName().toString().startsWith(".")).sorted().toList();
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 10) {
+                    throw e;
+                }
+            } catch (IOException e) {
+                if (!(e instanceof NoSuchFileException) || attempt == 10) {
+                    throw new UncheckedIOException(e);
+                }
+            }
         }
     }
 
