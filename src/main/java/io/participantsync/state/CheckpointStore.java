@@ -12,12 +12,12 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -51,6 +51,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_TEXT = 4000;
     private static final int DELETE_CHUNK = 10_000;
+    /** Source numbers kept in memory (the sources of the batches in flight, with room to spare). */
+    static final int KNOWN_SOURCES = 4096;
 
     private static final String INSERT = "INSERT INTO checkpoint (source_no, row_no, outcome, connection_name, "
             + "error_category, message, http_status, provider_code, provider_message, attempts, dead_letter, "
@@ -77,8 +79,18 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private boolean closed;
     private Thread writer;
     private final AtomicLong saves = new AtomicLong();
-    /** Numbers of the sources that have one, once read or given (a source deleted or purged is forgotten). */
-    private final Map<String, Long> sourceNumbers = new ConcurrentHashMap<>();
+    /**
+     * Numbers of the sources used last, once read or given (a source deleted or purged is forgotten). Bounded: every
+     * queue message is a source of its own, kept until the retention purge, so an unbounded map would grow with
+     * the traffic of a week.
+     */
+    private final Map<String, Long> sourceNumbers = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > KNOWN_SOURCES;
+                }
+            });
     private final AtomicLong commits = new AtomicLong();
 
     /** Each save committed before it returns. */
@@ -305,6 +317,11 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     /** Checkpoints saved so far (with {@link #commits()}: how many each commit carried on average). */
     public long saves() {
         return saves.get();
+    }
+
+    /** Source numbers held in memory now (at most {@link #KNOWN_SOURCES}). */
+    int knownSources() {
+        return sourceNumbers.size();
     }
 
     /** Commits that wrote checkpoints so far. */

@@ -290,4 +290,27 @@ class CheckpointStoreTest {
         }
         return ids;
     }
+
+    @org.junit.jupiter.api.Test
+    void givenMoreSourcesThanTheStoreKeepsNumbersFor_whenTheFirstAreReadAgain_thenTheirNumbersComeFromTheTable() {
+        try (StateStore store = open("h2")) {
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofMillis(20), 128);
+            int sources = CheckpointStore.KNOWN_SOURCES + 50;
+            for (int i = 0; i < sources; i++) {
+                checkpoints.save(checkpoint("jms:ID:" + i, 1, i % 2 == 0 ? Outcome.UPDATED : Outcome.FAILED));
+            }
+            checkpoints.flush();
+            // a source per queue message: the numbers held in memory stay bounded
+            assertThat(checkpoints.knownSources()).isEqualTo(CheckpointStore.KNOWN_SOURCES);
+
+            for (int i : new int[] {0, 1, 49, sources / 2, sources - 1}) {
+                assertThat(checkpoints.find("jms:ID:" + i, 1)).as("source %d", i).get()
+                        .extracting(Checkpoint::outcome).isEqualTo(i % 2 == 0 ? Outcome.UPDATED : Outcome.FAILED);
+            }
+            assertThat(checkpoints.find("jms:ID:" + sources, 1)).isEmpty();
+            assertThat(checkpoints.deleteSource("jms:ID:0")).isEqualTo(1);
+            assertThat(checkpoints.exists("jms:ID:0")).isFalse();
+            checkpoints.close();
+        }
+    }
 }
