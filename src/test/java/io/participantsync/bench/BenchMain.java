@@ -143,7 +143,8 @@ public final class BenchMain {
         double syncCpu = 0;
         for (int round = 1; round <= config.overheadRounds(); round++) {
             String suffix = config.overheadRounds() == 1 ? "" : "-" + round;
-            // the sandbox's arrival times give each side's rate over the second half of its run, past warm-up
+            // the sandbox's arrival times give each side's rate over the second half of its run, with less of the
+            // JIT's warm-up in it (sync is still warming up at 100,000 rows: see BENCHMARKS.md)
             sandbox.prepare(Map.of("recordRequestTimes", true));
             double c0 = sandbox.cpuSeconds();
             JsonNode raw = raw("overhead-raw" + suffix, dir, cfg, csv, config.overheadConcurrency(),
@@ -186,7 +187,7 @@ public final class BenchMain {
         results.put("overhead_ratio", round(median(ratios), 3));
         results.put("sandbox_capacity_rows_per_s", round(capacity.path("rows_per_s").asDouble(), 1));
         d.set("sandbox_capacity", capacity);
-        // not an issue key: how close sync comes once both JVMs are past their JIT warm-up
+        // not an issue key: the ratio over the second half of the runs, with less of the JIT's warm-up in it
         d.put("second_half_ratio_median", round(median(secondHalfRatios), 3));
         // CPU per row on the 2 shared cores: what each side costs, the sandbox's share included
         double sent = (double) config.overheadRows() * config.overheadRounds();

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Arithmetic on request arrival times (nanoseconds, ascending): the rate-limit scenario's two figures, and the rate of
- * the second half of a run (past the JIT's warm-up).
+ * the second half of a run (with less of the JIT's warm-up in it).
  */
 final class RequestTimes {
 
