@@ -61,9 +61,9 @@ final class Launcher {
     }
 
     /**
-     * The app as README tells a user to start it: the {@code participant-sync} wrapper (which adds the build's
-     * class-data-sharing archive unless {@code cds} is false), with {@code jvmOptions} as its {@code JAVA_OPTS};
-     * without a jar, {@link #app}. The environment goes to {@link #start(List, Path, String, Map)}.
+     * The app as README tells a user to start it: the {@code participant-sync} wrapper with {@code args}; its JVM
+     * options and whether it uses the build's class-data-sharing archive go in the environment ({@link #wrapperEnv},
+     * for {@link #start(List, Path, String, Map)}). {@code null} when there is no wrapper (no jar): use {@link #app}.
      */
     List<String> service(List<String> args) {
         if (wrapper == null) {

@@ -43,7 +43,7 @@ class CheckpointStoreTest {
 
     private static StateStore open(String db) {
         String url = url(db);
-        return StateStore.open(url, db.equals("h2") ? null : Postgres.USER, null, 8, new MutableClock(NOW));
+        return StateStore.open(url, user(db), null, 8, new MutableClock(NOW));
     }
 
     private static Checkpoint checkpoint(String source, long row, Outcome outcome) {
@@ -200,7 +200,7 @@ class CheckpointStoreTest {
     void givenCheckpointsWrittenByV2_whenTheStoreMigrates_thenEachIsFoundUnderItsSourceAndRow(String db)
             throws Exception {
         String url = url(db);
-        String user = db.equals("h2") ? null : Postgres.USER;
+        String user = user(db);
         Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target("2").load()
                 .migrate();
         try (Connection c = DriverManager.getConnection(url, user, null);
@@ -246,7 +246,7 @@ class CheckpointStoreTest {
     void givenCheckpointsPastTheRetention_whenPurged_thenTheyGoAndTheirSourceIsForgottenOnceItHasNoneLeft(String db)
             throws Exception {
         String url = url(db);
-        String user = db.equals("h2") ? null : Postgres.USER;
+        String user = user(db);
         try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
             CheckpointStore checkpoints = new CheckpointStore(store);
             Instant old = NOW.minus(Duration.ofHours(30));
@@ -273,6 +273,11 @@ class CheckpointStoreTest {
     private static String url(String db) {
         return db.equals("h2") ? "jdbc:h2:file:" + dir.resolve("cp-" + System.nanoTime()) + ";WRITE_DELAY=0"
                 : Postgres.freshSchemaUrl();
+    }
+
+    /** The database user: none for H2, the machine's for PostgreSQL. */
+    private static String user(String db) {
+        return db.equals("h2") ? null : Postgres.USER;
     }
 
     private static Checkpoint recorded(String source, long row, Instant at) {
