@@ -2,20 +2,20 @@ package io.participantsync.state;
 
 import io.participantsync.core.Checkpoint;
 import io.participantsync.core.Checkpoints;
-import io.participantsync.model.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +27,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's {@link Checkpoints} in the state store (tables {@code checkpoint} and {@code checkpoint_source},
- * migration V3): one row per source row with a final outcome, keyed by the source's number and the row. A source
- * gets its number when its first checkpoint is written (kept in memory from then on). Rows of a
- * source are deleted once that source is settled (its file archived, its HTTP body released, its {@code sync} run
- * finished); queue messages are acknowledged after the batch returns, which the service cannot observe, so theirs
- * stay until {@link #purgeOlderThan} (by {@code checkpoint.retention-hours}).
+ * The core's {@link Checkpoints} in the state store (tables {@code checkpoint_piece} and {@code checkpoint_source},
+ * migrations V3 to V5). A source gets its number when its first checkpoint is written (kept in memory from then on).
+ * Checkpoints are stored in <i>pieces</i>: each commit of the writer adds, per source and bucket of
+ * {@value #BUCKET_ROWS} source rows it touched, one row holding those checkpoints as JSON ({@link CheckpointCodec}).
+ * A busy {@code sync} commits about 70 checkpoints at a time, so this inserts one B-tree row where a table of one row
+ * per checkpoint inserted 70: that insert, not the bytes, was what checkpointing cost. A row saved twice (two batches
+ * of one source at once) is in two pieces, and the one committed first stands.
  * <p>
- * <b>Group commit.</b> One writer thread commits the saves, many rows per transaction: a commit of the embedded H2
+ * Rows of a source are deleted once that source is settled (its file archived, its HTTP body released, its
+ * {@code sync} run finished); queue messages are acknowledged after the batch returns, which the service cannot
+ * observe, so theirs stay until {@link #purgeOlderThan} (by {@code checkpoint.retention-hours}).
+ * <p>
+ * <b>Look-ups.</b> {@link #find} reads the pieces of the row's bucket and keeps the bucket (at most
+ * {@value #CACHED_BUCKETS}, each for at most a second), so a resumed source read in order reads each bucket about
+ * once; the writer adds what it commits to the buckets kept. Another instance's commits to a kept bucket are seen
+ * within that second (two instances working on one source at once is a race the at-least-once rule covers anyway).
+ * <p>
+ * <b>Group commit.</b> One writer thread commits the saves, many per transaction: a commit of the embedded H2
  * store writes its changed pages to disk, so one commit per record would cost more than the record's HTTP call.
  * With a {@code flushInterval} of zero, {@link #save} returns once its row is committed (saves that arrive during a
  * commit go together in the next). With a positive interval, {@link #save} returns at once and the writer commits
@@ -49,14 +59,21 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
 
     /** SQLState of a unique-key violation, the same in H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final int MAX_TEXT = 4000;
-    private static final int DELETE_CHUNK = 10_000;
+    /** Source rows per bucket: a piece never spans two buckets. */
+    public static final int BUCKET_ROWS = 1024;
+    /** Longest text of one piece (the column holds 1,000,000 characters); a longer piece is split. */
+    static final int MAX_PIECE_CHARS = 900_000;
+    /** Buckets deleted per transaction (about 10,000 rows: on H2 the undo log of a transaction lives in the heap). */
+    private static final int DELETE_BUCKETS = 10;
     /** Source numbers kept in memory (the sources of the batches in flight, with room to spare). */
     static final int KNOWN_SOURCES = 4096;
+    /** Buckets of looked-up rows kept in memory, and for how long. */
+    static final int CACHED_BUCKETS = 16;
+    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final String INSERT = "INSERT INTO checkpoint (source_no, row_no, outcome, connection_name, "
-            + "error_category, message, http_status, provider_code, provider_message, attempts, dead_letter, "
-            + "batch_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Inserts one piece: source number, bucket, row count, newest recorded_at, the checkpoints' text. */
+    public static final String INSERT_PIECE = "INSERT INTO checkpoint_piece (source_no, bucket, row_count, "
+            + "recorded_at, checkpoints) VALUES (?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final long flushNanos;
@@ -78,6 +95,15 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     private boolean flushNow;
     private boolean closed;
     private Thread writer;
+    /** Buckets read by {@link #find}, least recently used first; a commit adds its checkpoints to them. */
+    private final Map<BucketKey, Bucket> buckets = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BucketKey, Bucket> eldest) {
+            return size() > CACHED_BUCKETS;
+        }
+    };
+    /** Changes when buckets may have been committed or deleted: a bucket read across a change is not kept. */
+    private long bucketsVersion;
     private final AtomicLong saves = new AtomicLong();
     /**
      * Numbers of the sources used last, once read or given (a source deleted or purged is forgotten). Bounded: every
@@ -92,6 +118,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 }
             });
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong bucketReads = new AtomicLong();
 
     /** Each save committed before it returns. */
     public CheckpointStore(StateStore store) {
@@ -118,8 +145,15 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         this.maxPending = flushNanos == 0 ? Integer.MAX_VALUE : maxPending;
     }
 
+    /** The bucket of a source row. */
+    public static long bucket(long row) {
+        return Math.floorDiv(row, BUCKET_ROWS);
+    }
+
     @Override
     public Optional<Checkpoint> find(String sourceId, long row) {
+        BucketKey at = new BucketKey(sourceId, bucket(row));
+        long version;
         lock.lock();
         try {
             RowKey key = new RowKey(sourceId, row);
@@ -130,37 +164,50 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             if (p != null) {
                 return Optional.of(p.checkpoint);
             }
+            Bucket kept = buckets.get(at);
+            if (kept != null && System.nanoTime() - kept.readNanos < CACHE_NANOS) {
+                return Optional.ofNullable(kept.rows.get(row));
+            }
+            version = bucketsVersion;
         } finally {
             lock.unlock();
         }
+        Bucket read;
         try (Connection c = dataSource.getConnection()) {
             Long number = sourceNumber(c, sourceId);
-            if (number == null) {
-                return Optional.empty();
-            }
-            return read(c, sourceId, row, number);
+            read = number == null ? new Bucket(new HashMap<>()) : readBucket(c, sourceId, number, at.bucket);
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot read checkpoint", e);
         }
+        lock.lock();
+        try {
+            // a commit or delete since the read may have changed the bucket: use what was read, keep it only if not
+            if (version == bucketsVersion) {
+                buckets.put(at, read);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return Optional.ofNullable(read.rows.get(row));
     }
 
-    private static Optional<Checkpoint> read(Connection c, String sourceId, long row, long number)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT outcome, connection_name, error_category, message, "
-                + "http_status, provider_code, provider_message, attempts, dead_letter, batch_id, recorded_at "
-                + "FROM checkpoint WHERE source_no = ? AND row_no = ?")) {
+    /** The checkpoints of one bucket of a source, the first of each row standing. */
+    private Bucket readBucket(Connection c, String sourceId, long number, long bucket) throws SQLException {
+        bucketReads.incrementAndGet();
+        Map<Long, Checkpoint> rows = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT checkpoints FROM checkpoint_piece "
+                + "WHERE source_no = ? AND bucket = ? ORDER BY piece_no")) {
             ps.setLong(1, number);
-            ps.setLong(2, row);
+            ps.setLong(2, bucket);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    for (Checkpoint cp : CheckpointCodec.decode(sourceId, rs.getString(1))) {
+                        rows.putIfAbsent(cp.row(), cp);
+                    }
                 }
-                return Optional.of(new Checkpoint(sourceId, row,
-                        Outcome.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getInt(8),
-                        rs.getString(9), rs.getString(10), rs.getTimestamp(11).toInstant()));
             }
         }
+        return new Bucket(rows);
     }
 
     /** The number of {@code sourceId}, or {@code null} when it has none (no checkpoint was ever written for it). */
@@ -221,7 +268,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM checkpoint WHERE source_no = ? FETCH FIRST 1 ROWS ONLY")) {
+                    "SELECT 1 FROM checkpoint_piece WHERE source_no = ? FETCH FIRST 1 ROWS ONLY")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
@@ -253,7 +300,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             if (pending.isEmpty()) {
                 firstPendingNanos = System.nanoTime();
             }
-            // the first outcome of a row stands (a second save of a row the store holds is ignored when written)
+            // the first outcome of a row stands (a second save of a row the store holds is ignored when read)
             pending.putIfAbsent(key, mine);
             mine.sequence = ++accepted;
             if (flushNanos == 0 || pending.size() >= Math.max(1, maxPending / 2)) {
@@ -324,6 +371,11 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         return sourceNumbers.size();
     }
 
+    /** Buckets {@link #find} has read from the database so far. */
+    long bucketReads() {
+        return bucketReads.get();
+    }
+
     /** Commits that wrote checkpoints so far. */
     public long commits() {
         return commits.get();
@@ -368,6 +420,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                     LOG.error("checkpoint writer failed", e);
                 } finally {
                     lock.lock();
+                    keepInBuckets(batch);
                     writing = Map.of();
                     committed = upTo;
                     committedChanged.signalAll();
@@ -378,33 +431,43 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    /** Writes {@code batch} in one transaction; a batch that meets an existing row is written row by row. */
+    /** Adds committed checkpoints to the buckets kept for {@link #find} (under the lock, before they leave writing). */
+    private void keepInBuckets(List<Pending> batch) {
+        bucketsVersion++;
+        if (buckets.isEmpty()) {
+            return;
+        }
+        for (Pending p : batch) {
+            if (p.failure == null) {
+                Bucket kept = buckets.get(new BucketKey(p.checkpoint.sourceId(), bucket(p.checkpoint.row())));
+                if (kept != null) {
+                    kept.rows.putIfAbsent(p.checkpoint.row(), p.checkpoint);
+                }
+            }
+        }
+    }
+
+    /** Writes {@code batch} in one transaction: a piece per source and bucket. */
     private void write(List<Pending> batch) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
-                // sources are numbered (and committed) before their rows: a rolled-back group leaves no number behind
+                // sources are numbered (and committed) before their pieces: a rolled-back group leaves no number
                 c.setAutoCommit(true);
                 for (Pending p : batch) {
                     p.sourceNo = numberSource(c, p.checkpoint.sourceId(), p.checkpoint.recordedAt());
                 }
-                if (batch.size() > 1 && writeTogether(c, batch)) {
-                    return;
-                }
-                c.setAutoCommit(true);
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    for (Pending p : batch) {
-                        try {
-                            bind(ps, p);
-                            ps.executeUpdate();
-                            commits.incrementAndGet();
-                        } catch (SQLException e) {
-                            // the first outcome of a row stands
-                            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                                p.failure = new StateStore.StateStoreException("cannot save checkpoint", e);
-                            }
-                        }
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(INSERT_PIECE)) {
+                    for (Map.Entry<PieceKey, List<Checkpoint>> piece : pieces(batch).entrySet()) {
+                        addPieces(ps, piece.getKey().sourceNo(), piece.getValue());
                     }
+                    ps.executeBatch();
+                    c.commit();
+                    commits.incrementAndGet();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
                 }
             } finally {
                 c.setAutoCommit(autoCommit);
@@ -426,46 +489,56 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    /** One transaction for the whole batch; false (rolled back) when a row exists already or the batch failed. */
-    private boolean writeTogether(Connection c, List<Pending> batch) throws SQLException {
-        c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (Pending p : batch) {
-                bind(ps, p);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            c.commit();
-            commits.incrementAndGet();
-            return true;
-        } catch (SQLException e) {
-            c.rollback();
-            return false;
+    /** The checkpoints of {@code batch} by source number and bucket, each piece in row order. */
+    private static Map<PieceKey, List<Checkpoint>> pieces(List<Pending> batch) {
+        Map<PieceKey, List<Checkpoint>> by = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            by.computeIfAbsent(new PieceKey(p.sourceNo, bucket(p.checkpoint.row())), k -> new ArrayList<>())
+                    .add(p.checkpoint);
         }
+        by.values().forEach(piece -> piece.sort(Comparator.comparingLong(Checkpoint::row)));
+        return by;
     }
 
-    private static void bind(PreparedStatement ps, Pending p) throws SQLException {
-        Checkpoint cp = p.checkpoint;
-        ps.setLong(1, p.sourceNo);
-        ps.setLong(2, cp.row());
-        ps.setString(3, cp.outcome().label());
-        text(ps, 4, cp.connection(), 200);
-        text(ps, 5, cp.category(), 40);
-        text(ps, 6, cp.message(), MAX_TEXT);
-        if (cp.httpStatus() > 0) {
-            ps.setInt(7, cp.httpStatus());
-        } else {
-            ps.setNull(7, Types.INTEGER);
+    /**
+     * Adds to the batch of {@code insert} ({@link #INSERT_PIECE}) the checkpoints of one source and bucket: one
+     * piece, or several when its text would be longer than {@value #MAX_PIECE_CHARS} characters.
+     */
+    public static void addPieces(PreparedStatement insert, long sourceNo, List<Checkpoint> sameBucket)
+            throws SQLException {
+        String text = CheckpointCodec.encode(sameBucket);
+        if (text.length() > MAX_PIECE_CHARS && sameBucket.size() > 1) {
+            int half = sameBucket.size() / 2;
+            addPieces(insert, sourceNo, sameBucket.subList(0, half));
+            addPieces(insert, sourceNo, sameBucket.subList(half, sameBucket.size()));
+            return;
         }
-        text(ps, 8, cp.providerCode(), 200);
-        text(ps, 9, cp.providerMessage(), MAX_TEXT);
-        ps.setInt(10, cp.attempts());
-        text(ps, 11, cp.deadLetter(), 1000);
-        text(ps, 12, cp.batchId(), 100);
-        ps.setTimestamp(13, Timestamp.from(cp.recordedAt()));
+        Instant newest = sameBucket.stream().map(Checkpoint::recordedAt).max(Instant::compareTo).orElseThrow();
+        insert.setLong(1, sourceNo);
+        insert.setLong(2, bucket(sameBucket.get(0).row()));
+        insert.setInt(3, sameBucket.size());
+        insert.setTimestamp(4, Timestamp.from(newest));
+        insert.setString(5, text);
+        insert.addBatch();
     }
 
     private record RowKey(String sourceId, long row) {
+    }
+
+    private record BucketKey(String sourceId, long bucket) {
+    }
+
+    private record PieceKey(long sourceNo, long bucket) {
+    }
+
+    /** A bucket's checkpoints by row, as read at {@code readNanos} (plus what this store committed since). */
+    private static final class Bucket {
+        final Map<Long, Checkpoint> rows;
+        final long readNanos = System.nanoTime();
+
+        Bucket(Map<Long, Checkpoint> rows) {
+            this.rows = rows;
+        }
     }
 
     /** A save waiting for its commit. */
@@ -482,9 +555,9 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     }
 
     /**
-     * Forgets a settled source; returns how many rows it had. Deleted {@value #DELETE_CHUNK} rows per transaction,
-     * so a source of a million rows never makes one transaction of a million rows (on H2 its undo log lives in the
-     * heap).
+     * Forgets a settled source; returns how many checkpoints it had (a row saved twice counts twice). Deleted
+     * {@value #DELETE_BUCKETS} buckets per transaction, so a source of a million rows never makes one transaction of
+     * all of them (on H2 its undo log lives in the heap).
      */
     public int deleteSource(String sourceId) {
         // a save still pending would land after the delete and outlive its source
@@ -496,24 +569,25 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             }
             long min;
             long max;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT MIN(row_no), MAX(row_no) FROM checkpoint WHERE source_no = ?")) {
+            int count;
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(bucket), MAX(bucket), SUM(row_count) "
+                    + "FROM checkpoint_piece WHERE source_no = ?")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     min = rs.getLong(1);
                     boolean none = rs.wasNull();
                     max = none ? min - 1 : rs.getLong(2);
+                    count = rs.getInt(3);
                 }
             }
-            int deleted = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM checkpoint WHERE source_no = ? AND row_no >= ? AND row_no < ?")) {
-                for (long from = min; from <= max; from += DELETE_CHUNK) {
+                    "DELETE FROM checkpoint_piece WHERE source_no = ? AND bucket >= ? AND bucket < ?")) {
+                for (long from = min; from <= max; from += DELETE_BUCKETS) {
                     ps.setLong(1, number);
                     ps.setLong(2, from);
-                    ps.setLong(3, from + DELETE_CHUNK);
-                    deleted += ps.executeUpdate();
+                    ps.setLong(3, from + DELETE_BUCKETS);
+                    ps.executeUpdate();
                 }
             }
             sourceNumbers.remove(sourceId);
@@ -521,28 +595,64 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 ps.setLong(1, number);
                 ps.executeUpdate();
             }
-            return deleted;
+            forgetBuckets(sourceId);
+            return count;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("checkpoint update failed: " + e.getMessage(), e);
         }
     }
 
-    /** Forgets checkpoints recorded before {@code cutoff}; returns how many. */
+    /** Drops the kept buckets of {@code sourceId}, or all of them when it is null. */
+    private void forgetBuckets(String sourceId) {
+        lock.lock();
+        try {
+            bucketsVersion++;
+            if (sourceId == null) {
+                buckets.clear();
+            } else {
+                buckets.keySet().removeIf(k -> k.sourceId.equals(sourceId));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets checkpoints recorded before {@code cutoff} (a piece goes when the newest of its checkpoints is older);
+     * returns how many.
+     */
     public int purgeOlderThan(Instant cutoff) {
         try (Connection c = dataSource.getConnection()) {
-            int deleted;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE recorded_at < ?")) {
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT piece_no, row_count FROM checkpoint_piece WHERE recorded_at < ?")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
-                deleted = ps.executeUpdate();
+                List<long[]> old = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        old.add(new long[] {rs.getLong(1), rs.getInt(2)});
+                    }
+                }
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM checkpoint_piece WHERE piece_no = ?")) {
+                    for (long[] piece : old) {
+                        del.setLong(1, piece[0]);
+                        del.addBatch();
+                        deleted += (int) piece[1];
+                    }
+                    if (!old.isEmpty()) {
+                        del.executeBatch();
+                    }
+                }
             }
             // sources numbered before the cutoff that have no checkpoint left
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_source s WHERE s.created_at < ? "
-                    + "AND NOT EXISTS (SELECT 1 FROM checkpoint r WHERE r.source_no = s.source_no)")) {
+                    + "AND NOT EXISTS (SELECT 1 FROM checkpoint_piece p WHERE p.source_no = s.source_no)")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
                 if (ps.executeUpdate() > 0) {
                     sourceNumbers.clear();
                 }
             }
+            forgetBuckets(null);
             return deleted;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot purge checkpoints", e);
@@ -557,25 +667,32 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             if (number == null) {
                 return 0;
             }
+            long[] rows = new long[64];
+            int n = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM checkpoint WHERE source_no = ?")) {
+                    "SELECT checkpoints FROM checkpoint_piece WHERE source_no = ?")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
+                    while (rs.next()) {
+                        for (Checkpoint cp : CheckpointCodec.decode(sourceId, rs.getString(1))) {
+                            if (n == rows.length) {
+                                rows = Arrays.copyOf(rows, n * 2);
+                            }
+                            rows[n++] = cp.row();
+                        }
+                    }
                 }
             }
+            Arrays.sort(rows, 0, n);
+            long distinct = 0;
+            for (int i = 0; i < n; i++) {
+                if (i == 0 || rows[i] != rows[i - 1]) {
+                    distinct++;
+                }
+            }
+            return distinct;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot count checkpoints", e);
-        }
-    }
-
-
-    private static void text(PreparedStatement ps, int index, String value, int max) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
-        } else {
-            ps.setString(index, value.length() > max ? value.substring(0, max - 1) + "…" : value);
         }
     }
 }

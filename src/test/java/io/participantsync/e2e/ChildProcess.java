@@ -60,8 +60,9 @@ final class ChildProcess {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
                 + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
         try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint c JOIN checkpoint_source s "
-                        + "ON s.source_no = c.source_no WHERE s.source_id LIKE ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(p.row_count), 0) "
+                        + "FROM checkpoint_piece p JOIN checkpoint_source s ON s.source_no = p.source_no "
+                        + "WHERE s.source_id LIKE ?")) {
             ps.setString(1, prefix + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -296,6 +296,121 @@ class CheckpointStoreTest {
         return ids;
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenOneCommitOfRowsOverTwoBucketsAndTwoSources_whenWritten_thenOnePiecePerSourceAndBucket(String db)
+            throws Exception {
+        String url = url(db);
+        try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofSeconds(30), 4000);
+            for (long row = 1; row <= 1500; row++) {
+                checkpoints.save(checkpoint("csv:big", row, Outcome.UPDATED));
+            }
+            checkpoints.save(checkpoint("csv:small", 3, Outcome.REJECTED));
+            checkpoints.flush();
+
+            assertThat(checkpoints.commits()).isEqualTo(1);
+            // rows 1-1023 and 1024-1500 of csv:big, row 3 of csv:small
+            assertThat(pieces(url, user(db))).containsExactlyInAnyOrder(1023L, 477L, 1L);
+            assertThat(checkpoints.count("csv:big")).isEqualTo(1500);
+            assertThat(checkpoints.deleteSource("csv:big")).isEqualTo(1500);
+            assertThat(pieces(url, user(db))).containsExactly(1L);
+            checkpoints.close();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenAResumedSource_whenItsRowsAreLookedUpInOrder_thenEachBucketIsReadOnceAndLaterSavesAreSeen(String db) {
+        try (StateStore store = open(db)) {
+            CheckpointStore before = new CheckpointStore(store.dataSource(), Duration.ofMillis(20), 128);
+            for (long row = 1; row <= 3000; row += 2) {
+                before.save(checkpoint("csv:resumed", row, row % 3 == 0 ? Outcome.REJECTED : Outcome.UPDATED));
+            }
+            before.close();
+
+            // the process after the crash
+            CheckpointStore after = new CheckpointStore(store);
+            for (long row = 1; row <= 3000; row++) {
+                var found = after.find("csv:resumed", row);
+                assertThat(found.isPresent()).as("row %d", row).isEqualTo(row % 2 == 1);
+                found.ifPresent(cp -> assertThat(cp.outcome())
+                        .isEqualTo(cp.row() % 3 == 0 ? Outcome.REJECTED : Outcome.UPDATED));
+            }
+            // rows 1-1023, 1024-2047, 2048-3000
+            assertThat(after.bucketReads()).isEqualTo(3);
+
+            // a row saved after its bucket was read is found in the kept bucket, first outcome standing
+            after.save(checkpoint("csv:resumed", 2, Outcome.FAILED));
+            after.save(checkpoint("csv:resumed", 1, Outcome.FAILED));
+            assertThat(after.find("csv:resumed", 2)).get().extracting(Checkpoint::outcome).isEqualTo(Outcome.FAILED);
+            assertThat(after.find("csv:resumed", 1)).get().extracting(Checkpoint::outcome)
+                    .isEqualTo(Outcome.UPDATED);
+            assertThat(after.bucketReads()).isEqualTo(3);
+            assertThat(after.count("csv:resumed")).isEqualTo(1501);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenAnotherInstanceSavesIntoAKeptBucket_whenLookedUpASecondLater_thenItsCheckpointIsSeen(String db)
+            throws Exception {
+        try (StateStore store = open(db)) {
+            CheckpointStore mine = new CheckpointStore(store);
+            CheckpointStore other = new CheckpointStore(store);
+            mine.save(checkpoint("kafka:t-0-5@1", 1, Outcome.UPDATED));
+            assertThat(mine.find("kafka:t-0-5@1", 2)).isEmpty();
+
+            other.save(checkpoint("kafka:t-0-5@1", 2, Outcome.UPDATED));
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(1_100_000_000L));
+
+            assertThat(mine.find("kafka:t-0-5@1", 2)).isPresent();
+            assertThat(mine.bucketReads()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenABucketOfLongMessages_whenCommitted_thenItIsSplitIntoPiecesTheColumnHoldsAndEveryRowReadsBack(String db)
+            throws Exception {
+        String url = url(db);
+        try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofSeconds(30), 1000);
+            String longMessage = "\"quoted\" é ünïcödé\nand a new line ".repeat(200);
+            for (long row = 0; row < 600; row++) {
+                checkpoints.save(new Checkpoint("replay:x", row, Outcome.FAILED, "zoho", "provider_error",
+                        longMessage + row, 503, "E" + row, longMessage, 3, "dead-letter/x-" + row + ".json", "b9",
+                        NOW.plusNanos(row * 1000)));
+            }
+            checkpoints.close();
+
+            assertThat(pieces(url, user(db))).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isLessThan(600));
+            CheckpointStore reader = new CheckpointStore(store);
+            assertThat(reader.count("replay:x")).isEqualTo(600);
+            Checkpoint cp = reader.find("replay:x", 417).orElseThrow();
+            assertThat(cp.message()).hasSize(CheckpointCodec.MAX_TEXT).startsWith(longMessage.substring(0, 100))
+                    .endsWith("…");
+            assertThat(cp.providerCode()).isEqualTo("E417");
+            assertThat(cp.httpStatus()).isEqualTo(503);
+            assertThat(cp.attempts()).isEqualTo(3);
+            assertThat(cp.deadLetter()).isEqualTo("dead-letter/x-417.json");
+            assertThat(cp.recordedAt()).isEqualTo(NOW.plusNanos(417_000));
+        }
+    }
+
+    /** Row counts of the pieces in the table. */
+    private static List<Long> pieces(String url, String user) throws SQLException {
+        List<Long> counts = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                PreparedStatement ps = c.prepareStatement("SELECT row_count FROM checkpoint_piece");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.add(rs.getLong(1));
+            }
+        }
+        return counts;
+    }
+
     @org.junit.jupiter.api.Test
     void givenMoreSourcesThanTheStoreKeepsNumbersFor_whenTheFirstAreReadAgain_thenTheirNumbersComeFromTheTable() {
         try (StateStore store = open("h2")) {
