@@ -69,12 +69,12 @@ public final class CoreRoutes extends RouteBuilder {
         from(SPLIT_RECORDS).routeId("split-records")
                 .process(this::splitIntoLanes);
 
+        // plan and delivery are one step: Camel's error handler wraps every step of a route, and one that may
+        // redeliver copies the exchange before each step it wraps (plan, filter, deliver and record were four
+        // copies of every record); a redelivery re-runs this step, which plans only once
         from(Endpoints.DISPATCH_UPDATE).routeId("dispatch-update")
                 .routeConfigurationId(Endpoints.ERROR_HANDLING)
-                .process(this::plan)
-                .filter(e -> e.getProperty(Headers.PLAN) instanceof Plan.Deliver)
-                    .process(this::deliver)
-                .end()
+                .process(this::planAndDeliver)
                 .process(recorder::record);
     }
 
@@ -124,9 +124,17 @@ public final class CoreRoutes extends RouteBuilder {
         e.getIn().setBody(report);
     }
 
-    private void plan(Exchange e) {
-        e.setProperty(Headers.STARTED_AT, clock.instant());
-        e.setProperty(Headers.PLAN, dispatcher.plan(e.getIn().getBody(ParticipantUpdate.class)));
+    /** Plans the record (on its first try only) and, when there is something to send, calls the provider. */
+    private void planAndDeliver(Exchange e) {
+        Plan plan = e.getProperty(Headers.PLAN, Plan.class);
+        if (plan == null) {
+            e.setProperty(Headers.STARTED_AT, clock.instant());
+            plan = dispatcher.plan(e.getIn().getBody(ParticipantUpdate.class));
+            e.setProperty(Headers.PLAN, plan);
+        }
+        if (plan instanceof Plan.Deliver deliver) {
+            deliver(e, deliver);
+        }
     }
 
     /**
@@ -195,8 +203,7 @@ public final class CoreRoutes extends RouteBuilder {
      * went out (not when the connection's circuit breaker kept it back); the retry budget starts with the first try
      * and leaves out the time spent queueing for the connection's concurrency and rate limits.
      */
-    private void deliver(Exchange e) {
-        Plan.Deliver plan = e.getProperty(Headers.PLAN, Plan.Deliver.class);
+    private void deliver(Exchange e, Plan.Deliver plan) {
         ConnectionLimits limits = gates.gate(plan.connectionName()).limits();
         long now = System.nanoTime();
         Long first = e.getProperty(Headers.FIRST_TRY_NANOS, Long.class);
