@@ -623,26 +623,18 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
      */
     public int purgeOlderThan(Instant cutoff) {
         try (Connection c = dataSource.getConnection()) {
-            int deleted = 0;
+            int deleted;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT piece_no, row_count FROM checkpoint_piece WHERE recorded_at < ?")) {
+                    "SELECT COALESCE(SUM(row_count), 0) FROM checkpoint_piece WHERE recorded_at < ?")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
-                List<long[]> old = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        old.add(new long[] {rs.getLong(1), rs.getInt(2)});
-                    }
+                    rs.next();
+                    deleted = rs.getInt(1);
                 }
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM checkpoint_piece WHERE piece_no = ?")) {
-                    for (long[] piece : old) {
-                        del.setLong(1, piece[0]);
-                        del.addBatch();
-                        deleted += (int) piece[1];
-                    }
-                    if (!old.isEmpty()) {
-                        del.executeBatch();
-                    }
-                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_piece WHERE recorded_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(cutoff));
+                ps.executeUpdate();
             }
             // sources numbered before the cutoff that have no checkpoint left
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_source s WHERE s.created_at < ? "
