@@ -387,7 +387,7 @@ public final class BenchMain {
 
     /** What a {@code sync} run did, from its batch report and the process. */
     record SyncResult(long received, long updated, double seconds, double wallSeconds, double peakRssMb,
-            double cpuSeconds, int exit, String problem) {
+            double cpuSeconds, Map<String, Double> cpuByThread, int exit, String problem) {
 
         double rowsPerS() {
             return seconds <= 0 ? 0 : updated / seconds;
@@ -409,6 +409,9 @@ public final class BenchMain {
             n.put("process_wall_seconds", wallSeconds);
             n.put("peak_rss_mb", peakRssMb);
             n.put("process_cpu_seconds", cpuSeconds);
+            ObjectNode threads = n.putObject("cpu_seconds_by_thread");
+            cpuByThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(t -> threads.put(t.getKey(), t.getValue()));
             n.put("exit", exit);
             return n;
         }
@@ -427,14 +430,16 @@ public final class BenchMain {
         int exit;
         double peak;
         double cpu;
+        Map<String, Double> byThread;
         try (PeakRss rss = PeakRss.watch(p)) {
             exit = Launcher.await(p, Math.max(600, rows / 200), name);
             peak = rss.peakMb();
             cpu = rss.cpuSeconds();
+            byThread = rss.cpuSecondsByThread();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         if (!Files.exists(report)) {
-            return new SyncResult(rows, 0, 0, wall, peak, cpu, exit, "no report; stderr: "
+            return new SyncResult(rows, 0, 0, wall, peak, cpu, byThread, exit, "no report; stderr: "
                     + Launcher.tail(dir.resolve(name + ".err"), 15));
         }
         JsonNode head = reportHead(report);
@@ -446,7 +451,7 @@ public final class BenchMain {
         if (!config.keep()) {
             Files.deleteIfExists(report);
         }
-        return new SyncResult(received, updated, seconds, wall, peak, cpu, exit, problem);
+        return new SyncResult(received, updated, seconds, wall, peak, cpu, byThread, exit, problem);
     }
 
     /** The report without its {@code rows} array, read as a stream: a million rows do not fit a tree comfortably. */

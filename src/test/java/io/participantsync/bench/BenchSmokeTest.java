@@ -60,6 +60,15 @@ class BenchSmokeTest {
         for (JsonNode round : rounds) {
             assertThat(round.path("raw").path("requests").asInt()).isEqualTo(200);
             assertThat(round.path("sync").path("updated").asInt()).isEqualTo(200);
+            // where sync's CPU went, by thread (polled every half second: a 200-row run may end between polls,
+            // but its start on the main thread, "java", is always seen); no more than the process's own CPU
+            JsonNode threads = round.path("sync").path("cpu_seconds_by_thread");
+            assertThat(threads.path("java").asDouble()).isPositive();
+            double sum = 0;
+            for (JsonNode t : threads) {
+                sum += t.asDouble();
+            }
+            assertThat(sum).isLessThanOrEqualTo(round.path("sync").path("process_cpu_seconds").asDouble() + 0.01);
         }
         // two rounds: the ratio is the mean of theirs (rounded to 3 places each)
         assertThat(results.path("overhead_ratio").asDouble()).isCloseTo(
