@@ -285,15 +285,20 @@ class CheckpointStoreTest {
     }
 
     private static List<String> sourceIds(String url, String user) throws SQLException {
-        List<String> ids = new ArrayList<>();
+        return column(url, user, "SELECT source_id FROM checkpoint_source", String.class);
+    }
+
+    /** The values of a one-column query, read over a connection of its own. */
+    private static <T> List<T> column(String url, String user, String sql, Class<T> type) throws SQLException {
+        List<T> values = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, user, null);
-                PreparedStatement ps = c.prepareStatement("SELECT source_id FROM checkpoint_source");
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                ids.add(rs.getString(1));
+                values.add(rs.getObject(1, type));
             }
         }
-        return ids;
+        return values;
     }
 
     @ParameterizedTest
@@ -400,15 +405,7 @@ class CheckpointStoreTest {
 
     /** Row counts of the pieces in the table. */
     private static List<Long> pieces(String url, String user) throws SQLException {
-        List<Long> counts = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, user, null);
-                PreparedStatement ps = c.prepareStatement("SELECT row_count FROM checkpoint_piece");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.add(rs.getLong(1));
-            }
-        }
-        return counts;
+        return column(url, user, "SELECT CAST(row_count AS BIGINT) FROM checkpoint_piece", Long.class);
     }
 
     @org.junit.jupiter.api.Test
