@@ -30,6 +30,7 @@ public class V5__checkpoint_rows_into_pieces extends BaseJavaMigration {
                 PreparedStatement insert = c.prepareStatement(CheckpointStore.INSERT_PIECE)) {
             long sourceNo = -1;
             long bucket = -1;
+            int pieces = 0;
             List<Checkpoint> piece = new ArrayList<>();
             while (rs.next()) {
                 long s = rs.getLong(1);
@@ -37,6 +38,10 @@ public class V5__checkpoint_rows_into_pieces extends BaseJavaMigration {
                 if ((s != sourceNo || CheckpointStore.bucket(row) != bucket) && !piece.isEmpty()) {
                     CheckpointStore.addPieces(insert, sourceNo, piece);
                     piece.clear();
+                    if (++pieces % 500 == 0) {
+                        // a week of queue messages may be a million rows: the batch does not hold them all at once
+                        insert.executeBatch();
+                    }
                 }
                 sourceNo = s;
                 bucket = CheckpointStore.bucket(row);

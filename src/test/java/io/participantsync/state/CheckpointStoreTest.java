@@ -243,6 +243,51 @@ class CheckpointStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void givenManySourcesInV3sTable_whenMigratedToPieces_thenEveryRowIsFoundInOnePiecePerSourceAndBucket(String db)
+            throws Exception {
+        String url = url(db);
+        String user = user(db);
+        Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target("3").load()
+                .migrate();
+        int sources = 700;
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                PreparedStatement source = c.prepareStatement(
+                        "INSERT INTO checkpoint_source (source_no, source_id, created_at) VALUES (?, ?, ?)");
+                PreparedStatement row = c.prepareStatement("INSERT INTO checkpoint (source_no, row_no, outcome, "
+                        + "connection_name, attempts, batch_id, recorded_at) VALUES (?, ?, ?, 'zoho', 1, 'b3', ?)")) {
+            for (int s = 1; s <= sources; s++) {
+                source.setLong(1, s);
+                source.setString(2, "jms:ID:" + s);
+                source.setTimestamp(3, Timestamp.from(NOW));
+                source.addBatch();
+                // rows 1 and 2000 of each source: two buckets
+                for (long r : new long[] {1, 2000}) {
+                    row.setLong(1, s);
+                    row.setLong(2, r);
+                    row.setString(3, s % 2 == 0 ? "updated" : "failed");
+                    row.setTimestamp(4, Timestamp.from(NOW));
+                    row.addBatch();
+                }
+            }
+            source.executeBatch();
+            row.executeBatch();
+        }
+
+        try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
+            assertThat(pieces(url, user)).hasSize(2 * sources).containsOnly(1L);
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            for (int s : new int[] {1, 2, 499, 500, 501, sources}) {
+                for (long r : new long[] {1, 2000}) {
+                    assertThat(checkpoints.find("jms:ID:" + s, r)).as("source %d row %d", s, r).get()
+                            .extracting(Checkpoint::outcome).isEqualTo(s % 2 == 0 ? Outcome.UPDATED : Outcome.FAILED);
+                }
+                assertThat(checkpoints.count("jms:ID:" + s)).isEqualTo(2);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void givenCheckpointsPastTheRetention_whenPurged_thenTheyGoAndTheirSourceIsForgottenOnceItHasNoneLeft(String db)
             throws Exception {
         String url = url(db);
