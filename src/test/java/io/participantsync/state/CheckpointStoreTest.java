@@ -201,8 +201,7 @@ class CheckpointStoreTest {
             throws Exception {
         String url = url(db);
         String user = user(db);
-        Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target("2").load()
-                .migrate();
+        migrateTo(url, user, "2");
         try (Connection c = DriverManager.getConnection(url, user, null);
                 PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (source_id, row_no, outcome, "
                         + "connection_name, error_category, message, http_status, attempts, dead_letter, batch_id, "
@@ -247,8 +246,7 @@ class CheckpointStoreTest {
             throws Exception {
         String url = url(db);
         String user = user(db);
-        Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target("3").load()
-                .migrate();
+        migrateTo(url, user, "3");
         int sources = 700;
         try (Connection c = DriverManager.getConnection(url, user, null);
                 PreparedStatement source = c.prepareStatement(
@@ -318,6 +316,12 @@ class CheckpointStoreTest {
     private static String url(String db) {
         return db.equals("h2") ? "jdbc:h2:file:" + dir.resolve("cp-" + System.nanoTime()) + ";WRITE_DELAY=0"
                 : Postgres.freshSchemaUrl();
+    }
+
+    /** Runs the store's migrations up to version {@code target} only: a database as an older release left it. */
+    private static void migrateTo(String url, String user, String target) {
+        Flyway.configure().dataSource(url, user, null).locations("classpath:db/migration").target(target).load()
+                .migrate();
     }
 
     /** The database user: none for H2, the machine's for PostgreSQL. */
