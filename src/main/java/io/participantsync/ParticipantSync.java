@@ -9,20 +9,22 @@ import io.participantsync.core.Batches;
 import io.participantsync.core.ChangeDetector;
 import io.participantsync.core.Checkpoints;
 import io.participantsync.core.CoreRoutes;
-import io.participantsync.core.DeliveryErrorHandling;
+import io.participantsync.core.DeliveryRetries;
 import io.participantsync.core.DeliveryPolicy;
 import io.participantsync.core.Dispatcher;
 import io.participantsync.core.OutcomeRecorder;
-import io.participantsync.core.ProviderCaller;
+import io.participantsync.core.ProviderCalls;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.delivery.CircuitBreakerHealthCheck;
 import io.participantsync.delivery.ConnectionGates;
 import io.participantsync.delivery.ConnectionLimits;
-import io.participantsync.delivery.DeliveryLanes;
+import io.participantsync.delivery.Admission;
+import io.participantsync.delivery.ParticipantTurns;
 import io.participantsync.deadletter.SecureFiles;
 import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.AcceptedBatches;
 import io.participantsync.intake.ApiKeys;
+import io.participantsync.intake.CsvFilesInProgress;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
@@ -80,7 +82,6 @@ public final class ParticipantSync implements AutoCloseable {
     private final Queues queues;
     private volatile HttpServers servers = new HttpServers(-1, -1);
     private final ConnectionGates gates;
-    private final DeliveryLanes lanes;
     private final CheckpointStore checkpoints;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
 
@@ -94,11 +95,11 @@ public final class ParticipantSync implements AutoCloseable {
         }
         DeliveryPolicy policy = DeliveryPolicy.from(settings);
         this.gates = new ConnectionGates(ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings)));
-        int laneCount = settings.getInt("delivery.lanes", 64);
-        int laneQueue = settings.getInt("delivery.lane-queue", 8);
-        if (laneCount < 1 || laneQueue < 1) {
-            throw new ConfigurationException((laneCount < 1 ? "delivery.lanes" : "delivery.lane-queue")
-                    + " must be at least 1");
+        int maxWaiting = settings.getInt("delivery.max-waiting-per-connection", 512);
+        int maxReaders = settings.getInt("delivery.max-batches-reading", 64);
+        if (maxWaiting < 1 || maxReaders < 1) {
+            throw new ConfigurationException((maxWaiting < 1 ? "delivery.max-waiting-per-connection"
+                    : "delivery.max-batches-reading") + " must be at least 1");
         }
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.get("data.dir", "data"));
@@ -131,28 +132,33 @@ public final class ParticipantSync implements AutoCloseable {
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)),
                 c -> TokenRequestLimit.of(c.get("token-rate-limit"),
-                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)),
-                Duration.ofMillis(settings.getLong("auth.token-limit-max-wait-ms", 5000)));
+                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)));
         SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
                 connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
+        ParticipantTurns turns = new ParticipantTurns();
+        Admission admission = new Admission(maxWaiting);
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics),
-                coreCheckpoints);
+                coreCheckpoints, turns, admission);
         if (syncState != null) {
             recorder.addListener(syncState);
         }
-        // bounded lanes: the streaming reader never runs far ahead of delivery, so memory stays flat
-        this.lanes = new DeliveryLanes(laneCount, laneQueue, "delivery-lane");
         Properties camelProperties = settings.asProperties();
         // the business server enforces the API's body limit while reading, so a bigger body is never held
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
         main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
                 "file:routes/*.camel.yaml") : null);
-        main.configure().addRoutesBuilder(new DeliveryErrorHandling(recorder, policy, gates));
-        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, new ProviderCaller(http, tokens, metrics, gates),
-                recorder, batches, lanes, connections, gates, clock));
+        ProviderCalls calls = new ProviderCalls(gates, tokens, metrics);
+        main.configure().addRoutesBuilder(new DeliveryRetries(recorder, policy, gates, calls));
+        main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, calls, recorder, batches, turns, admission,
+                connections, coreCheckpoints, clock, maxReaders));
         main.bind("csvIntake", new CsvIntake(csvReader, processedFiles(dataDir),
                 checkpoints == null ? id -> { } : checkpoints::deleteSource));
+        int filesInProgress = settings.getInt("csv.max-files-in-progress", 8);
+        if (filesInProgress < 1) {
+            throw new ConfigurationException("csv.max-files-in-progress must be at least 1, was " + filesInProgress);
+        }
+        main.bind("csvFilesInProgress", new CsvFilesInProgress(filesInProgress));
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
             main.bind("stateStoreReadiness", new ReadinessCheck() {
@@ -386,9 +392,9 @@ public final class ParticipantSync implements AutoCloseable {
         } catch (Exception e) {
             // shutting down anyway
         }
-        lanes.close();
+        gates.close();
         if (checkpoints != null) {
-            // after the lanes: every outcome recorded so far has its checkpoint committed
+            // after Camel: every outcome recorded so far has its checkpoint committed
             checkpoints.close();
             if (checkpoints.saves() > 0) {
                 org.slf4j.LoggerFactory.getLogger(ParticipantSync.class).info("checkpoints: {} saved in {} commits",

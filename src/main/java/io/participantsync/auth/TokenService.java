@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * until shortly before they expire, and fetched by one caller at a time per connection (the others wait and reuse
  * it); rotated refresh tokens are kept. A 401 invalidates the token that was used, so the next call fetches a new
  * one. Where a provider limits token requests (Zoho: 10 per 10 minutes per refresh token) a sliding-window limiter
- * keeps this service under it: a caller waits up to {@code maxWait} for a slot, else gets a transient error whose
- * Retry-After is the time until one frees; the request over the limit is never sent. Token values are never logged.
+ * keeps this service under it: a caller that finds no slot gets a transient error whose Retry-After is the time until
+ * one frees (the delivery's error handler tries the record again then, holding no thread meanwhile); the request over
+ * the limit is never sent. Token values are never logged.
  */
 public final class TokenService {
 
@@ -54,25 +55,20 @@ public final class TokenService {
     private final Function<Connection, Optional<TokenRequestLimit>> limits;
     private final Map<String, Optional<TokenRequestLimit>> limitByConnection = new ConcurrentHashMap<>();
     private final TokenRequestLimiter limiter;
-    private final Duration maxWait;
 
     /** A token service without token request limits. */
     public TokenService(HttpTransport http, Clock clock, Duration refreshAhead) {
-        this(http, clock, refreshAhead, c -> Optional.empty(), Duration.ZERO);
+        this(http, clock, refreshAhead, c -> Optional.empty());
     }
 
-    /**
-     * @param limits  each connection's token request limit, if any (its {@code token-rate-limit} or the provider's)
-     * @param maxWait how long a caller may wait for a token request slot before a transient error
-     */
+    /** @param limits each connection's token request limit, if any (its {@code token-rate-limit} or the provider's) */
     public TokenService(HttpTransport http, Clock clock, Duration refreshAhead,
-            Function<Connection, Optional<TokenRequestLimit>> limits, Duration maxWait) {
+            Function<Connection, Optional<TokenRequestLimit>> limits) {
         this.http = http;
         this.clock = clock;
         this.refreshAhead = refreshAhead;
         this.limits = limits;
         this.limiter = new TokenRequestLimiter(clock);
-        this.maxWait = maxWait;
     }
 
     /** The headers that authenticate a call on {@code connection}; may fetch a token. */
@@ -195,8 +191,8 @@ public final class TokenService {
     }
 
     /**
-     * A slot for one token request under the connection's limit (null when it has none): waits up to
-     * {@code maxWait}, else throws a transient error and sends nothing.
+     * A slot for one token request under the connection's limit (null when it has none), or a transient error that
+     * says when the next slot frees; nothing is sent then.
      */
     private TokenRequestLimiter.Permit admit(Connection connection) {
         Optional<TokenRequestLimit> limit = limitByConnection.computeIfAbsent(connection.name(),
@@ -207,30 +203,17 @@ public final class TokenService {
         // the provider counts per refresh token, which two connections could share
         String key = connection.has("refresh-token") ? "refresh-token:" + connection.get("refresh-token")
                 : "connection:" + connection.name();
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        while (true) {
-            TokenRequestLimiter.Attempt attempt = limiter.tryAcquire(key, limit.get());
-            if (attempt.permit() != null) {
-                return attempt.permit();
-            }
-            long waitNanos = attempt.waitFor().toNanos();
-            if (System.nanoTime() + waitNanos > deadline) {
-                long seconds = Math.max(1, attempt.waitFor().toSeconds());
-                LOG.warn("connection {}: token request limit of {} reached, next request in {} s", connection.name(),
-                        limit.get(), seconds);
-                throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
-                        "connection " + connection.name() + ": the token request limit of " + limit.get()
-                                + " is reached; the next token request is possible in " + seconds + " s"),
-                        attempt.waitFor().toMillis());
-            }
-            try {
-                Thread.sleep(Math.max(1, attempt.waitFor().toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
-                        "connection " + connection.name() + ": interrupted waiting for a token request slot"), -1);
-            }
+        TokenRequestLimiter.Attempt attempt = limiter.tryAcquire(key, limit.get());
+        if (attempt.permit() != null) {
+            return attempt.permit();
         }
+        long seconds = Math.max(1, attempt.waitFor().toSeconds());
+        LOG.warn("connection {}: token request limit of {} reached, next request in {} s", connection.name(),
+                limit.get(), seconds);
+        throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
+                "connection " + connection.name() + ": the token request limit of " + limit.get()
+                        + " is reached; the next token request is possible in " + seconds + " s"),
+                attempt.waitFor().toMillis());
     }
 
     /**

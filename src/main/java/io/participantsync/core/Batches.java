@@ -76,11 +76,36 @@ public final class Batches {
 
     /** Records one outcome of an open batch, with the dead letter written for it (or null). */
     public void record(String batchId, DeliveryOutcome outcome, Path deadLetter) {
+        Batch b = batch(batchId);
+        b.record(outcome, deadLetter, json);
+        Runnable done = b.counted();
+        if (done != null) {
+            done.run();
+        }
+    }
+
+    /** One more record of the batch was handed over for delivery: the batch waits for its outcome. */
+    public void handedOver(String batchId) {
+        batch(batchId).handedOver();
+    }
+
+    /**
+     * Reading the batch is done: {@code whenDone} runs once every record handed over has its outcome, at once (on
+     * this thread) when they all have, else on the thread that records the last one.
+     */
+    public void whenAllRecorded(String batchId, Runnable whenDone) {
+        Runnable now = batch(batchId).readingDone(whenDone);
+        if (now != null) {
+            now.run();
+        }
+    }
+
+    private Batch batch(String batchId) {
         Batch b = open.get(batchId);
         if (b == null) {
             throw new IllegalStateException("batch " + batchId + " is not open");
         }
-        b.record(outcome, deadLetter, json);
+        return b;
     }
 
     /** Closes the batch: writes its report file (if any) and returns the summary. */
@@ -171,6 +196,10 @@ public final class Batches {
         final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
         final Map<String, Map<Outcome, AtomicLong>> byProvider = new ConcurrentHashMap<>();
         final AtomicLong fromCheckpoint = new AtomicLong();
+        // guarded by this: records handed over, records with an outcome, what runs once they are equal
+        private long handedOver;
+        private long recorded;
+        private Runnable whenAllRecorded;
 
         Batch(String id, String kind, String name, Path reportFile, Path rowsFile, Instant startedAt,
                 Consumer<DeliveryOutcome> listener) throws IOException {
@@ -250,6 +279,30 @@ public final class Batches {
                 }).get(o.outcome()).incrementAndGet();
             }
             listener.accept(o);
+        }
+
+        synchronized void handedOver() {
+            handedOver++;
+        }
+
+        /** Counts an outcome; returns what to run when it was the last one awaited. */
+        synchronized Runnable counted() {
+            recorded++;
+            return due();
+        }
+
+        synchronized Runnable readingDone(Runnable whenDone) {
+            whenAllRecorded = whenDone;
+            return due();
+        }
+
+        private Runnable due() {
+            if (whenAllRecorded == null || recorded < handedOver) {
+                return null;
+            }
+            Runnable r = whenAllRecorded;
+            whenAllRecorded = null;
+            return r;
         }
 
         synchronized BatchReport summary(Instant finishedAt, List<String> notes, List<Path> rejectedCsv) {

@@ -1,12 +1,13 @@
 package io.participantsync.core;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * Where the core keeps the final outcome of every checkpointed record (one with a {@code Source.sourceId}): the
- * {@link Dispatcher} looks a record up before planning it, and the {@link OutcomeRecorder} saves its outcome right
- * after the outcome is final (its dead letter written). After a crash, rows that have a checkpoint are re-emitted
- * with their earlier outcome instead of being sent again.
+ * Where the core keeps, per checkpointed record (one with a {@code Source.sourceId}), a write-ahead mark before its
+ * provider call goes out and its final outcome once it has one. The {@link Dispatcher} looks a record up before
+ * planning it: a row with an outcome is re-emitted, a row with only a mark (its call may have been applied when the
+ * process stopped) is reconciled before anything is sent again.
  */
 public interface Checkpoints {
 
@@ -22,11 +23,17 @@ public interface Checkpoints {
         }
 
         @Override
+        public void mark(Checkpoint mark, Consumer<RuntimeException> done) {
+            done.accept(null);
+        }
+
+        @Override
         public boolean exists(String sourceId) {
             return false;
         }
     };
 
+    /** The row's outcome, or its mark ({@link Checkpoint#inDoubt()}), or empty when it has neither. */
     Optional<Checkpoint> find(String sourceId, long row);
 
     /**
@@ -37,6 +44,12 @@ public interface Checkpoints {
         return true;
     }
 
-    /** Saves a checkpoint; a second save of the same source row keeps the first (the first outcome stands). */
+    /** Saves an outcome; it replaces the row's mark, and a second outcome of the same row is ignored (the first stands). */
     void save(Checkpoint checkpoint);
+
+    /**
+     * Makes a row's write-ahead mark durable, then calls {@code done} with {@code null}, or with the failure when it
+     * could not be saved (the call must then not be sent). {@code done} may run on another thread; it must not block.
+     */
+    void mark(Checkpoint mark, Consumer<RuntimeException> done);
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides each record's {@link Plan}: resolves provider and connection, runs the provider's validation and builds
- * its request; a record its {@link ChangeDetector} knows as already applied is planned unchanged, and a record whose
+ * its request; a record its {@link ChangeDetector} knows as already applied is planned unchanged, a record whose
  * source row already has a final outcome in its {@link Checkpoints} (a run interrupted by a crash) is planned
- * {@link Plan.Resumed}. Shared by the delivery route and the {@code validate} command, so a dry run shows exactly
+ * {@link Plan.Resumed}, and one whose row has only a write-ahead mark is delivered {@link Plan.Deliver#inDoubt() in
+ * doubt} (the provider's read decides before it is sent again). Shared by the delivery route and the {@code validate} command, so a dry run shows exactly
  * what a real run would do.
  */
 public final class Dispatcher {
@@ -89,11 +90,13 @@ public final class Dispatcher {
     public Plan plan(ParticipantUpdate raw) {
         ParticipantUpdate update = withoutDeadLetterColumns(raw);
         String sourceId = update.source() == null ? null : update.source().sourceId();
+        boolean inDoubt = false;
         if (sourceId != null && !fresh(sourceId)) {
-            Optional<Checkpoint> done = checkpoints.find(sourceId, update.source().row());
-            if (done.isPresent()) {
-                return new Plan.Resumed(update, done.get());
+            Optional<Checkpoint> found = checkpoints.find(sourceId, update.source().row());
+            if (found.isPresent() && !found.get().inDoubt()) {
+                return new Plan.Resumed(update, found.get());
             }
+            inDoubt = found.isPresent();
         }
         List<Problem> problems = new ArrayList<>(update.problems());
         if (!problems.isEmpty()) {
@@ -120,7 +123,7 @@ public final class Dispatcher {
         if (request.isEmpty() || changes.alreadyApplied(update, resolution.connection())) {
             return new Plan.Unchanged(update, resolution.connection());
         }
-        return new Plan.Deliver(update, resolution.connection(), adapter.get(), request.get());
+        return new Plan.Deliver(update, resolution.connection(), adapter.get(), request.get(), inDoubt);
     }
 
     private static Plan reject(ParticipantUpdate update, Problem problem) {

@@ -19,23 +19,27 @@ public final class Headers {
     /** Optional {@code Consumer<DeliveryOutcome>} told of each outcome (the CLI's progress line). */
     public static final String OUTCOME_LISTENER = "PsOutcomeListener";
 
-    // exchange properties
-    static final String PLAN = "PsPlan";
-    static final String ATTEMPTS = "PsAttempts";
-    static final String STARTED_AT = "PsStartedAt";
-    static final String RESPONSE = "PsResponse";
-    static final String RECORDED = "PsRecorded";
+    // exchange properties of a batch
+    /** The batch's id, on the batch and on each of its records. */
+    static final String BATCH = "PsBatch";
     static final String RECORDS = "PsRecords";
     /** The source ids a batch registered with the Dispatcher when it opened (unregistered when it closes). */
     static final String OPEN_SOURCES = "PsOpenSources";
-    /** Set once an attempt's update call got no answer (it may have been applied): later attempts reconcile. */
-    static final String ANSWER_LOST = "PsAnswerLost";
-    /** The {@code Reconciliation} of a record found already updated after a lost answer. */
-    static final String RECONCILIATION = "PsReconciliation";
-    /** {@link System#nanoTime()} of a record's first delivery try: its retry budget starts there. */
-    static final String FIRST_TRY_NANOS = "PsFirstTryNanos";
-    /** Time a record spent queueing for its connection's concurrency and rate limits (not in its retry budget). */
-    static final String QUEUED_NANOS = "PsQueuedNanos";
+    /** Why reading a batch stopped before its end (its report says so). */
+    static final String READING_STOPPED = "PsReadingStopped";
+
+    // exchange properties of a record
+    /** Its place in its participant's queue ({@code ParticipantTurns.Turn}). */
+    static final String TURN = "PsTurn";
+    /** The connection (or pseudo-connection) whose records in memory it counts towards. */
+    static final String ADMITTED = "PsAdmitted";
+    static final String PLAN = "PsPlan";
+    /** The {@link Delivery} of a record that calls its provider. */
+    static final String DELIVERY = "PsDelivery";
+    /** Set once the record's write-ahead mark is durable. */
+    static final String MARKED = "PsMarked";
+    static final String STARTED_AT = "PsStartedAt";
+    static final String RECORDED = "PsRecorded";
 
     private Headers() {
     }

@@ -2,6 +2,8 @@ package io.participantsync.core;
 
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.deadletter.Redaction;
+import io.participantsync.delivery.Admission;
+import io.participantsync.delivery.ParticipantTurns;
 import io.participantsync.model.DeliveryException;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
@@ -35,32 +37,24 @@ public final class OutcomeRecorder {
     private final Clock clock;
     private final List<OutcomeListener> listeners = new CopyOnWriteArrayList<>();
     private final Checkpoints checkpoints;
-
-    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock) {
-        this(batches, deadLetters, clock, List.of(), Checkpoints.NONE);
-    }
-
-    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock, Checkpoints checkpoints) {
-        this(batches, deadLetters, clock, List.of(), checkpoints);
-    }
-
-    /** @param listeners told of every outcome after it is recorded in its batch (metrics) */
-    public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
-            List<OutcomeListener> listeners) {
-        this(batches, deadLetters, clock, listeners, Checkpoints.NONE);
-    }
+    private final ParticipantTurns turns;
+    private final Admission admission;
 
     /**
      * @param listeners   told of every outcome after it is recorded in its batch (metrics)
      * @param checkpoints where the final outcome of each checkpointed record is saved
+     * @param turns       a recorded record's turn ends here: the next record of its participant may go
+     * @param admission   a recorded record no longer counts towards its connection's records in memory
      */
     public OutcomeRecorder(Batches batches, DeadLetterWriter deadLetters, Clock clock,
-            List<OutcomeListener> listeners, Checkpoints checkpoints) {
+            List<OutcomeListener> listeners, Checkpoints checkpoints, ParticipantTurns turns, Admission admission) {
         this.batches = batches;
         this.deadLetters = deadLetters;
         this.clock = clock;
         this.listeners.addAll(listeners);
         this.checkpoints = checkpoints;
+        this.turns = turns;
+        this.admission = admission;
     }
 
     /**
@@ -89,8 +83,33 @@ public final class OutcomeRecorder {
             return;
         }
         exchange.setProperty(Headers.RECORDED, true);
+        try {
+            recordOutcome(exchange, failure);
+        } finally {
+            // the exception is now an outcome: the caller must see success
+            exchange.setException(null);
+            release(exchange);
+        }
+    }
+
+    /** The record's turn ends and it leaves its connection's records in memory: whatever happened, once. */
+    private void release(Exchange exchange) {
+        ParticipantTurns.Turn turn = exchange.getProperty(Headers.TURN, ParticipantTurns.Turn.class);
+        String admitted = exchange.getProperty(Headers.ADMITTED, String.class);
+        exchange.removeProperty(Headers.TURN);
+        exchange.removeProperty(Headers.ADMITTED);
+        if (admitted != null) {
+            admission.release(admitted);
+        }
+        if (turn != null) {
+            turns.release(turn);
+        }
+    }
+
+    private void recordOutcome(Exchange exchange, Exception failure) {
         Plan plan = exchange.getProperty(Headers.PLAN, Plan.class);
-        int attempts = exchange.getProperty(Headers.ATTEMPTS, 0, Integer.class);
+        Delivery delivery = exchange.getProperty(Headers.DELIVERY, Delivery.class);
+        int attempts = delivery == null ? 0 : delivery.attempts();
         Instant started = exchange.getProperty(Headers.STARTED_AT, Instant.class);
         ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
         Instant startedAt = started == null ? clock.instant() : started;
@@ -105,30 +124,29 @@ public final class OutcomeRecorder {
             }
         } else {
             outcome = outcome(plan, update, failure, attempts, startedAt,
-                    exchange.getProperty(Headers.RECONCILIATION, Reconciliation.class),
-                    exchange.getProperty(Headers.ANSWER_LOST, false, Boolean.class));
+                    delivery == null ? null : delivery.reconciliation(), delivery != null && delivery.answerLost());
             deadLetter = outcome.deadLettered() ? deadLetters.write(outcome, batchId(exchange)) : null;
-            checkpoint(outcome, deadLetter, batchId(exchange));
+            boolean marked = Boolean.TRUE.equals(exchange.getProperty(Headers.MARKED, Boolean.class))
+                    || plan instanceof Plan.Deliver d && d.inDoubt();
+            checkpoint(outcome, deadLetter, batchId(exchange), marked);
         }
         batches.record(batchId(exchange), outcome, deadLetter);
         log(outcome);
         notifyListeners(outcome);
-        // the exception is now an outcome: the caller (split, file consumer) must see success
-        exchange.setException(null);
     }
 
     /**
      * Saves the final outcome of a checkpointed record, after its dead letter. A store that fails is logged and the
      * outcome stands: the record is merely not known as done should the process crash before its batch ends.
      */
-    private void checkpoint(DeliveryOutcome outcome, Path deadLetter, String batchId) {
+    private void checkpoint(DeliveryOutcome outcome, Path deadLetter, String batchId, boolean marked) {
         ParticipantUpdate u = outcome.update();
         if (u == null || u.source() == null || u.source().sourceId() == null) {
             return;
         }
         String providerMessage = outcome.error() == null ? null : Redaction.redact(outcome.error().message(), u);
         try {
-            checkpoints.save(Checkpoint.of(outcome, providerMessage, deadLetter, batchId, clock.instant()));
+            checkpoints.save(Checkpoint.of(outcome, providerMessage, deadLetter, batchId, clock.instant(), marked));
         } catch (RuntimeException e) {
             LOG.warn("{}: cannot save the checkpoint of its outcome: {}", u.source().correlationId(), e.toString());
         }
@@ -201,7 +219,7 @@ public final class OutcomeRecorder {
     }
 
     private static String batchId(Exchange exchange) {
-        return exchange.getIn().getHeader(Headers.BATCH_ID, String.class);
+        return exchange.getProperty(Headers.BATCH, String.class);
     }
 
     private static void log(DeliveryOutcome o) {

@@ -38,9 +38,19 @@ public sealed interface Plan {
         }
     }
 
-    /** Send {@code request} on {@code connection}. */
-    record Deliver(ParticipantUpdate update, Connection connection, ProviderAdapter adapter, ProviderRequest request)
-            implements Plan {
+    /**
+     * Send {@code request} on {@code connection}. {@code inDoubt}: the row's write-ahead mark was found without an
+     * outcome (a run stopped while its call was under way), so the provider's read decides before it is sent again.
+     */
+    record Deliver(ParticipantUpdate update, Connection connection, ProviderAdapter adapter, ProviderRequest request,
+            boolean inDoubt) implements Plan {
+
+        /** A record no earlier run has sent. */
+        public Deliver(ParticipantUpdate update, Connection connection, ProviderAdapter adapter,
+                ProviderRequest request) {
+            this(update, connection, adapter, request, false);
+        }
+
         @Override
         public String connectionName() {
             return connection.name();

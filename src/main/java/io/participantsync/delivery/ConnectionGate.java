@@ -2,41 +2,60 @@ package io.participantsync.delivery;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * What every call on one connection passes through, in this order: the circuit breaker (while it is open, callers
- * wait for its half-open probe rather than fail), a concurrency permit ({@code max-concurrency} calls in flight) and
- * a rate-limit slot ({@link SlidingWindowLimiter}). Shared by every input of the instance. A call reports its result
- * to the breaker ({@link Pass#succeeded()} / {@link Pass#failed()}) and must close its pass.
+ * What every call on one connection passes through: the circuit breaker (while it keeps calls back, a call is refused
+ * with a {@link BreakerOpenException} saying when to try again), a concurrency permit ({@code max-concurrency} calls
+ * in flight) and a rate-limit slot ({@link SlidingWindowLimiter}). A call that has to wait for a permit or a slot
+ * holds no thread: it waits in this connection's queue, first in first out, and is admitted when a call ends or the
+ * rate-limit window moves on. An admitted call runs on one of this connection's own call threads (as many as its
+ * concurrency), so a provider that is slow ties up only its own threads. Shared by every input of the instance. A
+ * call reports its result to the breaker ({@link Pass#succeeded()} / {@link Pass#failed()}) and must close its pass.
  */
-public final class ConnectionGate {
+public final class ConnectionGate implements AutoCloseable {
 
-    /** How often a caller waiting for an open breaker looks again (state changes also wake it). */
-    private static final long BREAKER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Shortest wait given to a call kept back by a breaker whose probe is under way. */
+    private static final long MIN_BREAKER_RETRY_MS = 50;
 
     private final ConnectionLimits limits;
     private final CircuitBreaker breaker;
-    private final Semaphore permits;
     private final SlidingWindowLimiter limiter;
     private final LongSupplier nanoClock;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ScheduledExecutorService timer;
+    private final ThreadPoolExecutor calls;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition breakerChanged = lock.newCondition();
+    // guarded by lock:
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private int free;
+    private int inFlight;
+    private boolean timerSet;
+    private boolean closed;
+    private volatile long openedAtNanos;
 
-    public ConnectionGate(ConnectionLimits limits) {
-        this(limits, System::nanoTime);
+    /**
+     * @param timer wakes the queue when the rate-limit window moves on (shared by the gates; never runs a call)
+     */
+    public ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer) {
+        this(limits, timer, System::nanoTime);
     }
 
-    ConnectionGate(ConnectionLimits limits, LongSupplier nanoClock) {
+    ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer, LongSupplier nanoClock) {
         this.limits = limits;
+        this.timer = timer;
         this.nanoClock = nanoClock;
-        this.permits = new Semaphore(limits.maxConcurrency(), true);
+        this.free = limits.maxConcurrency();
         this.limiter = limits.rateLimit() == null ? null : new SlidingWindowLimiter(limits.rateLimit(), nanoClock);
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 // a window of N calls, all of which must fail, is "a run of N failures"
@@ -50,7 +69,20 @@ public final class ConnectionGate {
                 .writableStackTraceEnabled(false)
                 .build();
         this.breaker = CircuitBreaker.of("connection-" + limits.connection(), config);
-        breaker.getEventPublisher().onStateTransition(e -> wakeWaiters());
+        breaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtNanos = nanoClock.getAsLong();
+            }
+        });
+        AtomicInteger n = new AtomicInteger();
+        String name = "call-" + limits.connection() + "-";
+        this.calls = new ThreadPoolExecutor(limits.maxConcurrency(), limits.maxConcurrency(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        calls.allowCoreThreadTimeOut(true);
     }
 
     public ConnectionLimits limits() {
@@ -70,60 +102,134 @@ public final class ConnectionGate {
         };
     }
 
-    /** Calls on this connection now in flight (between their concurrency permit and the end of the answer). */
+    /** Calls on this connection now in flight (between their admission and the end of their answer). */
     public int inFlight() {
-        return inFlight.get();
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls waiting for a concurrency permit or a rate-limit slot. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Waits until the call may go: for the breaker until {@code breakerDeadlineNanos} (a {@code nanoClock} value;
-     * past it a {@link BreakerOpenException} is thrown and no call is made), then, without limit, for a concurrency
-     * permit and a rate-limit slot.
+     * Asks to make a call. Throws a {@link BreakerOpenException} at once while the breaker keeps calls back;
+     * otherwise {@code admitted} runs on one of this connection's call threads once a concurrency permit and a
+     * rate-limit slot are free, or {@code refused} runs (on some thread) if the gate closes first.
      */
-    public Pass enter(long breakerDeadlineNanos) throws InterruptedException {
-        awaitBreaker(breakerDeadlineNanos);
-        long queuedFrom = nanoClock.getAsLong();
-        boolean permitted = false;
-        try {
-            permits.acquire();
-            permitted = true;
-            SlidingWindowLimiter.Permit slot = limiter == null ? null : limiter.acquire();
-            inFlight.incrementAndGet();
-            return new Pass(slot, nanoClock.getAsLong() - queuedFrom);
-        } catch (InterruptedException | RuntimeException e) {
-            if (permitted) {
-                permits.release();
-            }
-            breaker.releasePermission();
-            throw e;
-        }
-    }
-
-    private void awaitBreaker(long deadlineNanos) throws InterruptedException {
-        if (breaker.tryAcquirePermission()) {
-            return;
+    public void enter(Consumer<Pass> admitted, Consumer<RuntimeException> refused) {
+        if (!breaker.tryAcquirePermission()) {
+            throw new BreakerOpenException(limits.connection(), breakerRetryMs());
         }
         lock.lock();
         try {
-            while (!breaker.tryAcquirePermission()) {
-                long left = deadlineNanos - nanoClock.getAsLong();
-                if (left <= 0) {
-                    throw new BreakerOpenException(limits.connection());
+            if (closed) {
+                breaker.releasePermission();
+                throw new RejectedExecutionException("connection " + limits.connection() + " is closing");
+            }
+            waiting.add(new Waiter(admitted, refused, nanoClock.getAsLong()));
+        } finally {
+            lock.unlock();
+        }
+        admit();
+    }
+
+    /** How long a call kept back by the breaker should wait: until the breaker lets a probe through. */
+    private long breakerRetryMs() {
+        long quantum = Math.min(1000, Math.max(MIN_BREAKER_RETRY_MS, limits.breakerWait().toMillis() / 10));
+        if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            // half-open: a probe is under way
+            return quantum;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(openedAtNanos + limits.breakerWait().toNanos()
+                - nanoClock.getAsLong());
+        return Math.max(quantum, left);
+    }
+
+    /** Admits waiting calls, first in first out, while permits and rate-limit slots allow. */
+    private void admit() {
+        List<Runnable> go = new ArrayList<>(2);
+        lock.lock();
+        try {
+            while (!waiting.isEmpty() && free > 0) {
+                SlidingWindowLimiter.Permit slot = null;
+                if (limiter != null) {
+                    slot = limiter.tryAcquire();
+                    if (slot == null) {
+                        long wait = limiter.nanosToWait();
+                        // Long.MAX_VALUE: the slot belongs to a call in flight, whose end admits again
+                        if (wait != Long.MAX_VALUE && !timerSet && !closed) {
+                            timerSet = true;
+                            timer.schedule(this::timerFired, Math.max(wait, 1), TimeUnit.NANOSECONDS);
+                        }
+                        break;
+                    }
                 }
-                breakerChanged.awaitNanos(Math.min(left, BREAKER_POLL_NANOS));
+                Waiter w = waiting.poll();
+                free--;
+                inFlight++;
+                Pass pass = new Pass(slot, nanoClock.getAsLong() - w.sinceNanos);
+                go.add(() -> run(w, pass));
             }
         } finally {
             lock.unlock();
         }
+        for (Runnable r : go) {
+            r.run();
+        }
     }
 
-    private void wakeWaiters() {
+    private void run(Waiter w, Pass pass) {
+        try {
+            calls.execute(() -> w.admitted.accept(pass));
+        } catch (RejectedExecutionException e) {
+            pass.close();
+            w.refused.accept(e);
+        }
+    }
+
+    private void timerFired() {
         lock.lock();
         try {
-            breakerChanged.signalAll();
+            timerSet = false;
         } finally {
             lock.unlock();
         }
+        admit();
+    }
+
+    /** Refuses the calls still waiting and stops the call threads once their calls are done. */
+    @Override
+    public void close() {
+        List<Waiter> refused;
+        lock.lock();
+        try {
+            closed = true;
+            refused = new ArrayList<>(waiting);
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+        RejectedExecutionException stopping = new RejectedExecutionException("connection " + limits.connection()
+                + " is closing");
+        for (Waiter w : refused) {
+            breaker.releasePermission();
+            w.refused.accept(stopping);
+        }
+        calls.shutdown();
+    }
+
+    private record Waiter(Consumer<Pass> admitted, Consumer<RuntimeException> refused, long sinceNanos) {
     }
 
     /** One admitted call. */
@@ -161,21 +267,32 @@ public final class ConnectionGate {
             }
         }
 
-        /** Frees the permit and the rate-limit slot; a call that reported nothing gives its breaker permission back. */
+        /**
+         * Frees the permit and the rate-limit slot and admits the next waiting call; a call that reported nothing
+         * gives its breaker permission back. Closing twice does nothing.
+         */
         @Override
         public void close() {
-            if (closed) {
-                return;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
-            closed = true;
             if (!reported) {
                 breaker.releasePermission();
             }
-            inFlight.decrementAndGet();
             if (slot != null) {
                 slot.close();
             }
-            permits.release();
+            lock.lock();
+            try {
+                free++;
+                inFlight--;
+            } finally {
+                lock.unlock();
+            }
+            admit();
         }
     }
 

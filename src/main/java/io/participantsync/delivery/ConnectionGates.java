@@ -7,24 +7,31 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@link ConnectionGate} of every configured connection, built once at startup from their
  * {@link ConnectionLimits}; its state feeds the readiness check and the {@code participant_sync_circuit_state}
  * gauge. A connection it does not know (only in tests that build connections by hand) gets a gate without rate
- * limit.
+ * limit. {@link #close()} stops every gate's call threads.
  */
-public final class ConnectionGates {
+public final class ConnectionGates implements AutoCloseable {
 
     /** The metric: 0 closed, 1 half-open, 2 open, tagged {@code connection}. */
     public static final String CIRCUIT_STATE_METRIC = "participant_sync_circuit_state";
 
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "connection-gates");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     private final Map<String, ConnectionGate> configured;
 
     public ConnectionGates(Map<String, ConnectionLimits> limits) {
         Map<String, ConnectionGate> byName = new LinkedHashMap<>();
-        limits.forEach((name, l) -> byName.put(name, new ConnectionGate(l)));
+        limits.forEach((name, l) -> byName.put(name, new ConnectionGate(l, timer)));
         this.configured = Collections.unmodifiableMap(byName);
         gates.putAll(byName);
     }
@@ -36,7 +43,7 @@ public final class ConnectionGates {
 
     public ConnectionGate gate(String connection) {
         return gates.computeIfAbsent(connection, n -> new ConnectionGate(new ConnectionLimits(n, 64, null, 1,
-                Duration.ofMinutes(5), 1000, Duration.ofSeconds(1))));
+                Duration.ofMinutes(5), 1000, Duration.ofSeconds(1)), timer));
     }
 
     /** The configured connections' gates, in configuration order. */
@@ -50,5 +57,11 @@ public final class ConnectionGates {
                 .tag("connection", name)
                 .description("circuit breaker of the connection: 0 closed, 1 half-open, 2 open")
                 .register(registry));
+    }
+
+    @Override
+    public void close() {
+        gates.values().forEach(ConnectionGate::close);
+        timer.shutdownNow();
     }
 }

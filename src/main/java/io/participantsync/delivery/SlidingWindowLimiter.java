@@ -1,7 +1,6 @@
 package io.participantsync.delivery;
 
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -10,7 +9,8 @@ import java.util.function.LongSupplier;
  * the provider sees them. It keeps a ring of the last N calls; a new call may start only when the call N places
  * before it <em>finished</em> at least one window ago. Counting from the end of a call
  * rather than its start makes the promise hold wherever the request arrived between the two, whatever the network
- * delay: a call whose answer is still outstanding blocks its slot until it ends.
+ * delay: a call whose answer is still outstanding blocks its slot until it ends. It never waits itself: a caller told
+ * to wait ({@link #nanosToWait()}) comes back later (see {@link ConnectionGate}).
  */
 public final class SlidingWindowLimiter {
 
@@ -22,7 +22,6 @@ public final class SlidingWindowLimiter {
     private final LongSupplier nanoClock;
     private final long[] ends;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private int oldest;
 
     public SlidingWindowLimiter(RateLimit limit) {
@@ -58,7 +57,6 @@ public final class SlidingWindowLimiter {
                 if (!closed) {
                     closed = true;
                     ends[slot] = nanoClock.getAsLong();
-                    changed.signalAll();
                 }
             } finally {
                 lock.unlock();
@@ -84,28 +82,6 @@ public final class SlidingWindowLimiter {
         lock.lock();
         try {
             return waitNanos(nanoClock.getAsLong());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits as long as needed for a permit (in-flight calls ending wake the waiters). */
-    public Permit acquire() throws InterruptedException {
-        lock.lock();
-        try {
-            while (true) {
-                long now = nanoClock.getAsLong();
-                Permit p = grantIfFree(now);
-                if (p != null) {
-                    return p;
-                }
-                long wait = waitNanos(now);
-                if (wait == Long.MAX_VALUE) {
-                    changed.await();
-                } else {
-                    changed.awaitNanos(wait);
-                }
-            }
         } finally {
             lock.unlock();
         }

@@ -11,13 +11,28 @@ public final class DeliveryException extends RuntimeException {
     private final boolean transientError;
     private final long retryAfterMs;
     private final String category;
+    private final boolean unauthorized;
 
     public DeliveryException(ProviderError error, boolean transientError, long retryAfterMs, String category) {
+        this(error, transientError, retryAfterMs, category, false);
+    }
+
+    private DeliveryException(ProviderError error, boolean transientError, long retryAfterMs, String category,
+            boolean unauthorized) {
         super(error.toString());
         this.error = error;
         this.transientError = transientError;
         this.retryAfterMs = retryAfterMs;
         this.category = category;
+        this.unauthorized = unauthorized;
+    }
+
+    /**
+     * The provider answered 401: permanent ({@code authentication}) unless a fresh token helps, which the delivery's
+     * error handler tries once.
+     */
+    public static DeliveryException unauthorized(ProviderError error) {
+        return new DeliveryException(error, false, -1, "authentication", true);
     }
 
     public static DeliveryException transientFailure(ProviderError error, long retryAfterMs) {
@@ -42,5 +57,10 @@ public final class DeliveryException extends RuntimeException {
 
     public String category() {
         return category;
+    }
+
+    /** A 401: the token used may be stale (see {@link #unauthorized}). */
+    public boolean unauthorized() {
+        return unauthorized;
     }
 }

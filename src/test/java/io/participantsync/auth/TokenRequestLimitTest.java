@@ -11,7 +11,6 @@ import io.participantsync.provider.Connection;
 import io.participantsync.provider.zoho.ZohoAdapter;
 import io.participantsync.support.FakeHttpTransport;
 import io.participantsync.support.MutableClock;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,9 +37,9 @@ class TokenRequestLimitTest {
             "zoho-refresh-t0ken"));
     private final AuthMethod auth = new ZohoAdapter(Map.of()).authMethod(zoho);
 
-    private TokenService service(String limit, Duration maxWait) {
+    private TokenService service(String limit) {
         return new TokenService(http, clock, Duration.ofSeconds(60),
-                c -> Optional.of(TokenRequestLimit.parse(limit)), maxWait);
+                c -> Optional.of(TokenRequestLimit.parse(limit)));
     }
 
     /** A 401 on the current token, then a new one: one token request each time the limit allows. */
@@ -76,7 +75,7 @@ class TokenRequestLimitTest {
     @Test
     void givenLimitReached_whenAnotherTokenIsNeeded_thenTransientErrorWithRetryAfterAndNoRequestSent() {
         http.on("POST", TOKEN_URL, numberedTokens("zo-", 3600));
-        TokenService tokens = service("3/10m", Duration.ZERO);
+        TokenService tokens = service("3/10m");
         tokens.headers(zoho, auth);
         renew(tokens);
         renew(tokens);
@@ -97,7 +96,7 @@ class TokenRequestLimitTest {
     @Test
     void givenLimitReached_whenTheOldestRequestLeavesTheWindow_thenTheNextRequestIsSent() {
         http.on("POST", TOKEN_URL, numberedTokens("zo-", 3600));
-        TokenService tokens = service("2/10m", Duration.ZERO);
+        TokenService tokens = service("2/10m");
         tokens.headers(zoho, auth);
         clock.advance(Duration.ofMinutes(1));
         renew(tokens);
@@ -114,7 +113,7 @@ class TokenRequestLimitTest {
     @Test
     void givenManyRenewalsFromManyThreads_whenLimitIsTen_thenNeverMoreThanTenRequestsInTheWindow() throws Exception {
         http.on("POST", TOKEN_URL, numberedTokens("zo-", 3600));
-        TokenService tokens = service("10/10m", Duration.ZERO);
+        TokenService tokens = service("10/10m");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch start = new CountDownLatch(1);
         AtomicInteger refused = new AtomicInteger();
@@ -152,19 +151,5 @@ class TokenRequestLimitTest {
         assertThat(refused.get()).isPositive();
         assertThat(http.calls("POST", TOKEN_URL)).hasSize(10);
         assertThat(tokens.tokenRequests("zoho")).isEqualTo(10);
-    }
-
-    @Test
-    void givenASlotFreesWithinTheMaximumWait_whenAnotherTokenIsNeeded_thenTheCallerWaitsAndGetsIt() {
-        http.on("POST", TOKEN_URL, numberedTokens("zo-", 3600));
-        // the real clock: the window really passes while the caller waits
-        TokenService tokens = new TokenService(http, Clock.systemUTC(), Duration.ofSeconds(60),
-                c -> Optional.of(TokenRequestLimit.parse("1/300ms")), Duration.ofSeconds(5));
-        tokens.headers(zoho, auth);
-
-        String renewed = renew(tokens);
-
-        assertThat(renewed).isEqualTo("Zoho-oauthtoken zo-2");
-        assertThat(http.calls("POST", TOKEN_URL)).hasSize(2);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.config.Connections;
+import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.Source;
@@ -162,6 +163,11 @@ class DispatcherTest {
             }
 
             @Override
+            public void mark(Checkpoint mark, java.util.function.Consumer<RuntimeException> done) {
+                done.accept(null);
+            }
+
+            @Override
             public boolean exists(String sourceId) {
                 return stored.get(sourceId);
             }
@@ -184,6 +190,36 @@ class DispatcherTest {
         // closed: a source no batch has open is looked up, whatever it was
         d.plan(checkpointed("sync:fresh", 4));
         assertThat(lookedUp).containsExactly("sync:resumed#1", "sync:fresh#2", "sync:fresh#3", "sync:fresh#4");
+    }
+
+    @Test
+    void givenRowsWithAnOutcomeOrOnlyAMark_whenPlanned_thenResumedOrDeliveredInDoubt() {
+        Checkpoints store = new Checkpoints() {
+            @Override
+            public java.util.Optional<Checkpoint> find(String sourceId, long row) {
+                return java.util.Optional.ofNullable(row == 1
+                        ? new Checkpoint(sourceId, 1, Outcome.UPDATED, "zigned", null, null, 0, null, null, 1, null,
+                                "b0", java.time.Instant.now())
+                        : row == 2 ? Checkpoint.mark(sourceId, 2, "zigned", "b0", java.time.Instant.now()) : null);
+            }
+
+            @Override
+            public void save(Checkpoint checkpoint) {
+            }
+
+            @Override
+            public void mark(Checkpoint mark, java.util.function.Consumer<RuntimeException> done) {
+                done.accept(null);
+            }
+        };
+        Dispatcher d = new Dispatcher(ProviderRegistry.standard(id -> Map.of()),
+                Connections.of(List.of(zigned, zignedNo)), ChangeDetector.NONE, store);
+
+        assertThat(d.plan(checkpointed("sync:crashed", 1))).isInstanceOf(Plan.Resumed.class);
+        assertThat(d.plan(checkpointed("sync:crashed", 2))).isInstanceOfSatisfying(Plan.Deliver.class,
+                p -> assertThat(p.inDoubt()).as("its call may have been applied").isTrue());
+        assertThat(d.plan(checkpointed("sync:crashed", 3))).isInstanceOfSatisfying(Plan.Deliver.class,
+                p -> assertThat(p.inDoubt()).isFalse());
     }
 
     private static ParticipantUpdate checkpointed(String sourceId, long row) {

@@ -25,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Verifies ProviderCaller's reconciliation after a lost answer, per provider, with a fake transport. */
+/** Verifies a Delivery's reconciliation after a lost answer, per provider, with a fake transport. */
 class ReconciliationTest {
 
     private static final String EVIA_BASE = "http://evia.test/_apis/sign";
@@ -40,7 +40,7 @@ class ReconciliationTest {
 
     private final ProviderRegistry registry = ProviderRegistry.standard(id -> Map.of());
     private final FakeHttpTransport http = new FakeHttpTransport();
-    private final ProviderCaller caller = new ProviderCaller(http, new TokenService(http,
+    private final DeliveryDriver caller = new DeliveryDriver(http, new TokenService(http,
             new MutableClock(Instant.parse("2024-05-06T10:00:00Z")), Duration.ofSeconds(60)));
     private final Connection evia = new Connection("eviasign", "eviasign", Map.of("base-url", EVIA_BASE,
             "token-url", "http://evia.test/token", "client-id", "c", "client-secret", "evia-secret",
@@ -70,7 +70,7 @@ class ReconciliationTest {
         http.on("POST", "http://evia.test/token", numberedTokens("ev-", 3600))
                 .on("POST", EVIA_EDIT, respond(404, NOT_EDITABLE));
 
-        ProviderCaller.Delivered d = caller.deliver(eviaPlan(Map.of("email", "new@example.com")), true);
+        DeliveryDriver.Delivered d = caller.deliver(eviaPlan(Map.of("email", "new@example.com")), true);
 
         assertThat(d.response()).isNull();
         assertThat(d.reconciliation().verified()).isFalse();
@@ -97,7 +97,7 @@ class ReconciliationTest {
         http.on("POST", "http://evia.test/token", numberedTokens("ev-", 3600))
                 .on("POST", EVIA_EDIT, respond(400, SAME_EMAIL));
 
-        ProviderCaller.Delivered d = caller.deliver(eviaPlan(Map.of("email", "new@example.com", "name", "N")),
+        DeliveryDriver.Delivered d = caller.deliver(eviaPlan(Map.of("email", "new@example.com", "name", "N")),
                 true);
 
         assertThat(d.reconciliation().verified()).isFalse();
@@ -134,7 +134,7 @@ class ReconciliationTest {
         http.on("POST", "http://zoho.test/token", numberedTokens("zo-", 3600))
                 .on("GET", ZOHO_LIST, respond(200, zohoList("new@example.com", "New Name")));
 
-        ProviderCaller.Delivered d = caller.deliver(zohoPlan(), true);
+        DeliveryDriver.Delivered d = caller.deliver(zohoPlan(), true);
 
         assertThat(d.reconciliation().verified()).isTrue();
         assertThat(d.reconciliation().message()).contains("not sent again");
@@ -150,7 +150,7 @@ class ReconciliationTest {
                         respond(200, zohoList("new@example.com", "New Name")))
                 .on("PUT", ZOHO_PUT, respond(404, ZOHO_404));
 
-        ProviderCaller.Delivered d = caller.deliver(zohoPlan(), true);
+        DeliveryDriver.Delivered d = caller.deliver(zohoPlan(), true);
 
         assertThat(d.reconciliation().verified()).isTrue();
         assertThat(d.reconciliation().message()).contains("INVALID_URL_PATTERN").contains("read shows");
@@ -181,7 +181,7 @@ class ReconciliationTest {
                 .on("GET", ZOHO_LIST, respond(200, zohoList("new@example.com", "Somebody Else")))
                 .on("PUT", ZOHO_PUT, respond(200, "{\"Type\":\"counterpartyuser\"}"));
 
-        ProviderCaller.Delivered d = caller.deliver(zohoPlan(), true);
+        DeliveryDriver.Delivered d = caller.deliver(zohoPlan(), true);
 
         assertThat(d.reconciliation()).isNull();
         assertThat(d.response().status()).isEqualTo(200);
@@ -196,7 +196,7 @@ class ReconciliationTest {
                 })
                 .on("GET", ZOHO_LIST, respond(200, zohoList("new@example.com", "New Name")));
 
-        ProviderCaller.Delivered d = caller.deliver(zohoPlan(), false);
+        DeliveryDriver.Delivered d = caller.deliver(zohoPlan(), false);
 
         assertThat(d.reconciliation().verified()).isTrue();
         assertThat(d.reconciliation().message()).contains("answer was lost").contains("Read timed out");
@@ -224,7 +224,7 @@ class ReconciliationTest {
                         + "\"user_email\":\"a@example.com\"},{\"order\":2,\"user_email\":\"NEW@example.com\","
                         + "\"user_name\":\"New Person\",\"role\":\"SIGNER\"}]"));
 
-        ProviderCaller.Delivered d = caller.deliver(plan(update("signinghub", Map.of("package_id", "201",
+        DeliveryDriver.Delivered d = caller.deliver(plan(update("signinghub", Map.of("package_id", "201",
                 "workflow_order", "2", "current_email", "old@example.com", "email", "new@example.com", "name",
                 "New Person")), signinghub), true);
 
@@ -253,7 +253,7 @@ class ReconciliationTest {
                 + "{\"id\":4,\"name\":\"Other\"},{\"id\":3,\"name\":\"Anna Berg\",\"title\":\"CFO\","
                 + "\"signatory\":true,\"identification_number\":null}]}"));
 
-        ProviderCaller.Delivered d = caller.deliver(plan(update("oneflow", Map.of("contract_id", "1", "party_id",
+        DeliveryDriver.Delivered d = caller.deliver(plan(update("oneflow", Map.of("contract_id", "1", "party_id",
                 "2", "participant_id", "3", "name", "Anna Berg", "title", "CFO", "signatory", "true")), oneflow),
                 true);
 
@@ -267,7 +267,7 @@ class ReconciliationTest {
                 + "{\"id\":3,\"name\":\"Anna Berg\",\"title\":\"CEO\",\"signatory\":true}]}"))
                 .on("PUT", ONEFLOW_BASE + "/contracts/1/parties/2/participants/3", respond(200, "{\"id\":3}"));
 
-        ProviderCaller.Delivered d = caller.deliver(plan(update("oneflow", Map.of("contract_id", "1", "party_id",
+        DeliveryDriver.Delivered d = caller.deliver(plan(update("oneflow", Map.of("contract_id", "1", "party_id",
                 "2", "participant_id", "3", "name", "Anna Berg", "title", "CFO")), oneflow), true);
 
         assertThat(d.reconciliation()).isNull();
@@ -279,17 +279,11 @@ class ReconciliationTest {
 
     @Test
     void givenRefusedConnection_whenAnswerLost_thenFalseButReadTimeoutAndClosedConnectionAreTrue() {
-        ProviderError error = new ProviderError(0, "io_error", "no answer");
-
-        assertThat(ProviderCaller.answerLost(withCause(error, new ConnectException("Connection refused"))))
+        assertThat(Delivery.answerLost(new ConnectException("Connection refused"))).isFalse();
+        assertThat(Delivery.answerLost(new IOException("wrapped", new ConnectException("Connection refused"))))
                 .isFalse();
-        assertThat(ProviderCaller.answerLost(withCause(error, new IOException("wrapped",
-                new ConnectException("Connection refused"))))).isFalse();
-        assertThat(ProviderCaller.answerLost(withCause(error, new SocketTimeoutException("Read timed out"))))
-                .isTrue();
-        assertThat(ProviderCaller.answerLost(withCause(error, new IOException("The target server failed to respond"))))
-                .isTrue();
-        assertThat(ProviderCaller.answerLost(DeliveryException.transientFailure(error, -1))).isFalse();
+        assertThat(Delivery.answerLost(new SocketTimeoutException("Read timed out"))).isTrue();
+        assertThat(Delivery.answerLost(new IOException("The target server failed to respond"))).isTrue();
     }
 
     @Test
@@ -302,14 +296,9 @@ class ReconciliationTest {
                 signinghub), false), DeliveryException.class);
 
         assertThat(e.transientError()).isTrue();
-        assertThat(ProviderCaller.answerLost(e)).isFalse();
+        assertThat(caller.last().answerLost()).isFalse();
     }
 
-    private static DeliveryException withCause(ProviderError error, IOException cause) {
-        DeliveryException e = DeliveryException.transientFailure(error, -1);
-        e.initCause(cause);
-        return e;
-    }
 
     private Plan.Deliver eviaPlan(Map<String, String> changes) {
         Map<String, String> fields = new LinkedHashMap<>(changes);

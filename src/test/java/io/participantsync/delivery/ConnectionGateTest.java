@@ -1,25 +1,48 @@
 package io.participantsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Verifies a connection's gate: breaker opening, waiting for the probe, the concurrency cap, health and gauge. */
+/**
+ * Verifies a connection's gate: breaker opening and refusing calls with the time to come back, one probe, the
+ * concurrency cap and the rate limit held without a waiting thread, calls run on the connection's own threads, health
+ * and gauge.
+ */
 class ConnectionGateTest {
 
-    private static final long LONG = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ConnectionGate gate = new ConnectionGate(new ConnectionLimits("acme", 2, null, 5,
-            Duration.ofMinutes(1), 3, Duration.ofMillis(200)));
+            Duration.ofMinutes(1), 3, Duration.ofMillis(300)), timer);
+    private final BlockingQueue<ConnectionGate.Pass> admitted = new LinkedBlockingQueue<>();
+    private final List<String> threads = new CopyOnWriteArrayList<>();
+    private final List<RuntimeException> refused = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        gate.close();
+        timer.shutdownNow();
+    }
 
     @Test
     void givenARunOfFailures_whenCounted_thenTheBreakerOpensOnlyAfterTheRun() throws Exception {
@@ -35,94 +58,181 @@ class ConnectionGateTest {
     }
 
     @Test
-    void givenOpenBreaker_whenTheDeadlineComesFirst_thenNoCallAndBreakerOpenException() throws Exception {
+    void givenOpenBreaker_whenACallAsks_thenRefusedAtOnceWithTheTimeLeftAndNothingWaits() throws Exception {
         fail(3);
 
-        assertThatThrownBy(() -> gate.enter(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20)))
-                .isInstanceOf(BreakerOpenException.class).hasMessageContaining("'acme'");
+        BreakerOpenException e = catchThrowableOfType(this::enter, BreakerOpenException.class);
+
+        assertThat(e).hasMessageContaining("'acme'");
+        assertThat(e.retryAfterMs()).isBetween(50L, 300L);
         assertThat(gate.inFlight()).isZero();
+        assertThat(gate.waiting()).isZero();
+        assertThat(admitted).isEmpty();
     }
 
     @Test
-    void givenOpenBreaker_whenCallersWait_thenOneProbeGoesAndTheOthersFollowItsSuccess() throws Exception {
+    void givenOpenBreakerPastItsWait_whenCallsAsk_thenOneProbeGoesAndTheOthersFollowItsSuccess() throws Exception {
         fail(3);
-        CompletableFuture<ConnectionGate.Pass> probe = CompletableFuture.supplyAsync(this::enterQuietly);
-        ConnectionGate.Pass probePass = probe.get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+            try {
+                enter();
+                return true;
+            } catch (BreakerOpenException stillOpen) {
+                return false;
+            }
+        });
+        ConnectionGate.Pass probe = admitted.poll(10, TimeUnit.SECONDS);
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(gate.stateCode()).isEqualTo(1);
 
-        CompletableFuture<ConnectionGate.Pass> follower = CompletableFuture.supplyAsync(this::enterQuietly);
-        Thread.sleep(150);
-        assertThat(follower).isNotDone();
-        probePass.succeeded();
-        probePass.close();
+        BreakerOpenException second = catchThrowableOfType(this::enter, BreakerOpenException.class);
+        assertThat(second.retryAfterMs()).as("a probe is under way: come back soon").isLessThan(300L);
+        probe.succeeded();
+        probe.close();
 
-        ConnectionGate.Pass next = follower.get(10, TimeUnit.SECONDS);
         assertThat(gate.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        enter();
+        ConnectionGate.Pass next = admitted.poll(10, TimeUnit.SECONDS);
+        assertThat(next).isNotNull();
         next.succeeded();
         next.close();
     }
 
     @Test
-    void givenCapOfTwo_whenAThirdCallerComes_thenItWaitsForAPermit() throws Exception {
-        ConnectionGate.Pass a = gate.enter(System.nanoTime() + LONG);
-        ConnectionGate.Pass b = gate.enter(System.nanoTime() + LONG);
-        CompletableFuture<ConnectionGate.Pass> third = CompletableFuture.supplyAsync(this::enterQuietly);
-        Thread.sleep(150);
+    void givenCapOfTwo_whenAThirdCallAsks_thenItWaitsWithoutAThreadAndGoesWhenOneEnds() throws Exception {
+        enter();
+        enter();
+        ConnectionGate.Pass a = admitted.poll(10, TimeUnit.SECONDS);
+        ConnectionGate.Pass b = admitted.poll(10, TimeUnit.SECONDS);
 
-        assertThat(third).isNotDone();
+        enter();
+
+        assertThat(gate.waiting()).isEqualTo(1);
         assertThat(gate.inFlight()).isEqualTo(2);
+        assertThat(admitted).isEmpty();
         a.succeeded();
         a.close();
-        ConnectionGate.Pass c = third.get(10, TimeUnit.SECONDS);
+        ConnectionGate.Pass c = admitted.poll(10, TimeUnit.SECONDS);
+        assertThat(c).isNotNull();
         assertThat(gate.inFlight()).isEqualTo(2);
+        assertThat(gate.waiting()).isZero();
         b.close();
         c.close();
         assertThat(gate.inFlight()).isZero();
+        assertThat(threads).allSatisfy(t -> assertThat(t).startsWith("call-acme-"));
+    }
+
+    @Test
+    void givenRateLimit_whenMoreCallsThanItAllows_thenTheRestWaitForTheWindowAndNoWindowHoldsMore() throws Exception {
+        List<Long> starts = rateLimited(8);
+
+        // whatever thread each ran on: no three starts within 300 ms
+        List<Long> sorted = new ArrayList<>(starts);
+        Collections.sort(sorted);
+        for (int i = 2; i < sorted.size(); i++) {
+            assertThat(sorted.get(i) - sorted.get(i - 2)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        }
+    }
+
+    @Test
+    void givenRateLimitAndOneCallAtATime_whenCallsWait_thenTheyGoFirstInFirstOut() throws Exception {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        rateLimited(1, order);
+
+        assertThat(order).containsExactly(0, 1, 2, 3, 4);
+    }
+
+    private List<Long> rateLimited(int concurrency) throws Exception {
+        return rateLimited(concurrency, new CopyOnWriteArrayList<>());
+    }
+
+    /** Five calls through a gate of 2 calls per 300 ms; their start times, in the order they started. */
+    private List<Long> rateLimited(int concurrency, List<Integer> order) throws Exception {
+        ConnectionGate limited = new ConnectionGate(new ConnectionLimits("slow", concurrency,
+                RateLimit.parse("k", "2/300ms"), 5, Duration.ofMinutes(1), 3, Duration.ofSeconds(1)), timer);
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                limited.enter(pass -> {
+                    starts.add(System.nanoTime());
+                    order.add(n);
+                    pass.succeeded();
+                    pass.close();
+                }, refused::add);
+            }
+            assertThat(limited.waiting()).as("waiting without a thread").isPositive();
+
+            await().atMost(WAIT).until(() -> starts.size() == 5);
+            return starts;
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
+    void givenWaitingCalls_whenTheGateCloses_thenTheyAreRefused() throws Exception {
+        enter();
+        enter();
+        enter();
+        assertThat(gate.waiting()).isEqualTo(1);
+
+        gate.close();
+
+        assertThat(refused).hasSize(1);
+        assertThat(gate.waiting()).isZero();
     }
 
     @Test
     void givenGates_whenObserved_thenHealthDetailsAndGaugeShowEachBreaker() throws Exception {
         ConnectionGates gates = new ConnectionGates(Map.of("acme", new ConnectionLimits("acme", 2, null, 5,
                 Duration.ofMinutes(1), 1, Duration.ofMinutes(1))));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        gates.bindMetrics(registry);
-        ConnectionGate.Pass pass = gates.gate("acme").enter(System.nanoTime() + LONG);
-        pass.failed();
-        pass.close();
+        try {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            gates.bindMetrics(registry);
+            BlockingQueue<ConnectionGate.Pass> passes = new LinkedBlockingQueue<>();
+            gates.gate("acme").enter(passes::add, refused::add);
+            ConnectionGate.Pass pass = passes.poll(10, TimeUnit.SECONDS);
+            pass.failed();
+            pass.close();
 
-        assertThat(registry.get(ConnectionGates.CIRCUIT_STATE_METRIC).tag("connection", "acme").gauge().value())
-                .isEqualTo(2.0);
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            CircuitBreakerHealthCheck check = new CircuitBreakerHealthCheck(gates);
-            check.setCamelContext(camel);
-            HealthCheck.Result result = check.call();
-            assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
-            assertThat(result.getDetails()).containsEntry("acme.circuit", "OPEN").containsEntry("acme.in-flight", 0);
-            assertThat(check.isReadiness()).isTrue();
-            assertThat(check.isLiveness()).isFalse();
+            assertThat(registry.get(ConnectionGates.CIRCUIT_STATE_METRIC).tag("connection", "acme").gauge().value())
+                    .isEqualTo(2.0);
+            try (DefaultCamelContext camel = new DefaultCamelContext()) {
+                CircuitBreakerHealthCheck check = new CircuitBreakerHealthCheck(gates);
+                check.setCamelContext(camel);
+                HealthCheck.Result result = check.call();
+                assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
+                assertThat(result.getDetails()).containsEntry("acme.circuit", "OPEN")
+                        .containsEntry("acme.in-flight", 0);
+                assertThat(check.isReadiness()).isTrue();
+                assertThat(check.isLiveness()).isFalse();
+            }
+        } finally {
+            gates.close();
         }
     }
 
-    private ConnectionGate.Pass enterQuietly() {
-        try {
-            return gate.enter(System.nanoTime() + LONG);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+    private void enter() {
+        gate.enter(pass -> {
+            threads.add(Thread.currentThread().getName());
+            admitted.add(pass);
+        }, refused::add);
     }
 
     private void fail(int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
-            try (ConnectionGate.Pass p = gate.enter(System.nanoTime() + LONG)) {
-                p.failed();
-            }
+            enter();
+            ConnectionGate.Pass p = admitted.poll(10, TimeUnit.SECONDS);
+            p.failed();
+            p.close();
         }
     }
 
     private void succeed() throws InterruptedException {
-        try (ConnectionGate.Pass p = gate.enter(System.nanoTime() + LONG)) {
-            p.succeeded();
-        }
+        enter();
+        ConnectionGate.Pass p = admitted.poll(10, TimeUnit.SECONDS);
+        p.succeeded();
+        p.close();
     }
 }

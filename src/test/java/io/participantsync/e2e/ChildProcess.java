@@ -52,17 +52,17 @@ final class ChildProcess {
     }
 
     /**
-     * Checkpoints whose source id starts with {@code prefix}, read from the embedded state store under
-     * {@code dataDir} while another process holds it (H2's AUTO_SERVER lets a second process in); -1 when it cannot
-     * be read yet.
+     * Rows with an outcome (not only a write-ahead mark) whose source id starts with {@code prefix}, read from the
+     * embedded state store under {@code dataDir} while another process holds it (H2's AUTO_SERVER lets a second
+     * process in); -1 when it cannot be read yet.
      */
     static long checkpoints(Path dataDir, String prefix) {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
                 + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
         try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(p.row_count), 0) "
-                        + "FROM checkpoint_piece p JOIN checkpoint_source s ON s.source_no = p.source_no "
-                        + "WHERE s.source_id LIKE ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint p "
+                        + "JOIN checkpoint_source s ON s.source_no = p.source_no "
+                        + "WHERE s.source_id LIKE ? AND p.state <> 'sending'")) {
             ps.setString(1, prefix + "%");
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.participantsync.auth.TokenService;
 import io.participantsync.core.Plan;
-import io.participantsync.core.ProviderCaller;
+import io.participantsync.core.DeliveryDriver;
 import io.participantsync.model.DeliveryException;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
@@ -31,7 +31,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SyncMetrics fed by ProviderCaller (status classes, failed calls) and by outcomes; silent without a registry. */
+/** SyncMetrics fed by provider calls (status classes, failed calls) and by outcomes; silent without a registry. */
 class SyncMetricsTest {
 
     private static final String BASE = "http://oneflow.test";
@@ -55,7 +55,7 @@ class SyncMetricsTest {
         camel.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         FakeHttpTransport http = new FakeHttpTransport().on("PUT", BASE, respond(200, "{}"),
                 respond(422, "{\"message\":\"no\"}"), refuse("Connection refused"));
-        ProviderCaller caller = new ProviderCaller(http, new TokenService(http, new MutableClock(NOW),
+        DeliveryDriver caller = new DeliveryDriver(http, new TokenService(http, new MutableClock(NOW),
                 Duration.ofSeconds(60)), metrics);
 
         caller.deliver(plan());

@@ -2,6 +2,7 @@ package io.participantsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.participantsync.core.Checkpoint;
 import io.participantsync.model.Outcome;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Checkpoints in the state store, on embedded H2 and the real PostgreSQL: group commit, first outcome stands. */
+/**
+ * Checkpoints in the state store, on embedded H2 and the real PostgreSQL: write-ahead marks committed before their
+ * caller goes on, outcomes in place of marks, group commit, first outcome stands, one plain row per source row, and
+ * the migrations from every earlier schema.
+ */
 class CheckpointStoreTest {
 
     private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
@@ -117,11 +124,7 @@ class CheckpointStoreTest {
             CheckpointStore otherProcess = new CheckpointStore(store);
             assertThat(otherProcess.count("http:b1")).isLessThan(10);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (otherProcess.count("http:b1") < 10 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(otherProcess.count("http:b1")).isEqualTo(10);
+            await().atMost(Duration.ofSeconds(10)).until(() -> otherProcess.count("http:b1") == 10);
             assertThat(checkpoints.commits()).isEqualTo(1);
 
             for (long row = 11; row <= 200; row++) {
@@ -242,7 +245,7 @@ class CheckpointStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void givenManySourcesInV3sTable_whenMigratedToPieces_thenEveryRowIsFoundInOnePiecePerSourceAndBucket(String db)
+    void givenManySourcesInV3sTable_whenMigratedThroughPiecesToRows_thenEveryRowIsFoundAsARowOfItsOwn(String db)
             throws Exception {
         String url = url(db);
         String user = user(db);
@@ -272,7 +275,8 @@ class CheckpointStoreTest {
         }
 
         try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
-            assertThat(pieces(url, user)).hasSize(2 * sources).containsOnly(1L);
+            assertThat(column(url, user, "SELECT COUNT(*) FROM checkpoint", Long.class)).containsExactly(
+                    2L * sources);
             CheckpointStore checkpoints = new CheckpointStore(store);
             for (int s : new int[] {1, 2, 499, 500, 501, sources}) {
                 for (long r : new long[] {1, 2000}) {
@@ -352,7 +356,7 @@ class CheckpointStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void givenOneCommitOfRowsOverTwoBucketsAndTwoSources_whenWritten_thenOnePiecePerSourceAndBucket(String db)
+    void givenOneCommitOfManyRows_whenWritten_thenEachSourceRowIsOnePlainRowAPersonCanRead(String db)
             throws Exception {
         String url = url(db);
         try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
@@ -364,18 +368,19 @@ class CheckpointStoreTest {
             checkpoints.flush();
 
             assertThat(checkpoints.commits()).isEqualTo(1);
-            // rows 1-1023 and 1024-1500 of csv:big, row 3 of csv:small
-            assertThat(pieces(url, user(db))).containsExactlyInAnyOrder(1023L, 477L, 1L);
-            assertThat(checkpoints.count("csv:big")).isEqualTo(1500);
+            assertThat(column(url, user(db), "SELECT c.state FROM checkpoint c JOIN checkpoint_source s "
+                    + "ON s.source_no = c.source_no WHERE s.source_id = 'csv:small'", String.class))
+                    .containsExactly("rejected");
+            assertThat(column(url, user(db), "SELECT COUNT(*) FROM checkpoint", Long.class)).containsExactly(1501L);
             assertThat(checkpoints.deleteSource("csv:big")).isEqualTo(1500);
-            assertThat(pieces(url, user(db))).containsExactly(1L);
+            assertThat(column(url, user(db), "SELECT COUNT(*) FROM checkpoint", Long.class)).containsExactly(1L);
             checkpoints.close();
         }
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void givenAResumedSource_whenItsRowsAreLookedUpInOrder_thenEachBucketIsReadOnceAndLaterSavesAreSeen(String db) {
+    void givenAResumedSource_whenItsRowsAreLookedUpInOrder_thenEachChunkIsReadOnceAndLaterSavesAreSeen(String db) {
         try (StateStore store = open(db)) {
             CheckpointStore before = new CheckpointStore(store.dataSource(), Duration.ofMillis(20), 128);
             for (long row = 1; row <= 3000; row += 2) {
@@ -392,22 +397,22 @@ class CheckpointStoreTest {
                         .isEqualTo(cp.row() % 3 == 0 ? Outcome.REJECTED : Outcome.UPDATED));
             }
             // rows 1-1023, 1024-2047, 2048-3000
-            assertThat(after.bucketReads()).isEqualTo(3);
+            assertThat(after.chunkReads()).isEqualTo(3);
 
-            // a row saved after its bucket was read is found in the kept bucket, first outcome standing
+            // a row saved after its chunk was read is found in the kept chunk, first outcome standing
             after.save(checkpoint("csv:resumed", 2, Outcome.FAILED));
             after.save(checkpoint("csv:resumed", 1, Outcome.FAILED));
             assertThat(after.find("csv:resumed", 2)).get().extracting(Checkpoint::outcome).isEqualTo(Outcome.FAILED);
             assertThat(after.find("csv:resumed", 1)).get().extracting(Checkpoint::outcome)
                     .isEqualTo(Outcome.UPDATED);
-            assertThat(after.bucketReads()).isEqualTo(3);
+            assertThat(after.chunkReads()).isEqualTo(3);
             assertThat(after.count("csv:resumed")).isEqualTo(1501);
         }
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void givenAnotherInstanceSavesIntoAKeptBucket_whenLookedUpASecondLater_thenItsCheckpointIsSeen(String db)
+    void givenAnotherInstanceSavesIntoAKeptChunk_whenLookedUpASecondLater_thenItsCheckpointIsSeen(String db)
             throws Exception {
         try (StateStore store = open(db)) {
             CheckpointStore mine = new CheckpointStore(store);
@@ -416,16 +421,17 @@ class CheckpointStoreTest {
             assertThat(mine.find("kafka:t-0-5@1", 2)).isEmpty();
 
             other.save(checkpoint("kafka:t-0-5@1", 2, Outcome.UPDATED));
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(1_100_000_000L));
 
-            assertThat(mine.find("kafka:t-0-5@1", 2)).isPresent();
-            assertThat(mine.bucketReads()).isEqualTo(2);
+            // the kept chunk is read again once it is a second old
+            await().pollDelay(Duration.ofMillis(900)).atMost(Duration.ofSeconds(10))
+                    .until(() -> mine.find("kafka:t-0-5@1", 2).isPresent());
+            assertThat(mine.chunkReads()).isEqualTo(2);
         }
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void givenABucketOfLongMessages_whenCommitted_thenItIsSplitIntoPiecesTheColumnHoldsAndEveryRowReadsBack(String db)
+    void givenLongMessages_whenCommitted_thenCutToTheColumnAndEveryRowReadsBack(String db)
             throws Exception {
         String url = url(db);
         try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
@@ -438,11 +444,10 @@ class CheckpointStoreTest {
             }
             checkpoints.close();
 
-            assertThat(pieces(url, user(db))).hasSizeGreaterThan(1).allSatisfy(n -> assertThat(n).isLessThan(600));
             CheckpointStore reader = new CheckpointStore(store);
             assertThat(reader.count("replay:x")).isEqualTo(600);
             Checkpoint cp = reader.find("replay:x", 417).orElseThrow();
-            assertThat(cp.message()).hasSize(CheckpointCodec.MAX_TEXT).startsWith(longMessage.substring(0, 100))
+            assertThat(cp.message()).hasSize(4000).startsWith(longMessage.substring(0, 100))
                     .endsWith("…");
             assertThat(cp.providerCode()).isEqualTo("E417");
             assertThat(cp.httpStatus()).isEqualTo(503);
@@ -452,9 +457,123 @@ class CheckpointStoreTest {
         }
     }
 
-    /** Row counts of the pieces in the table. */
-    private static List<Long> pieces(String url, String user) throws SQLException {
-        return column(url, user, "SELECT CAST(row_count AS BIGINT) FROM checkpoint_piece", Long.class);
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenAMark_whenCommitted_thenItsCallerIsToldAfterTheCommitAndTheRowIsInDoubtUntilItsOutcome(String db)
+            throws Exception {
+        String url = url(db);
+        try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
+            // a long flush interval: outcomes may wait, marks may not
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofSeconds(30), 64);
+            CheckpointStore other = new CheckpointStore(store);
+            BlockingQueue<Long> seenByTheOtherProcessWhenTold = new LinkedBlockingQueue<>();
+            for (long row = 1; row <= 3; row++) {
+                long r = row;
+                checkpoints.mark(Checkpoint.mark("csv:m", row, "zoho", "b1", NOW), failure -> {
+                    assertThat(failure).isNull();
+                    seenByTheOtherProcessWhenTold.add(new CheckpointStore(store).find("csv:m", r).isPresent() ? r : -r);
+                });
+            }
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(seenByTheOtherProcessWhenTold.poll(10, TimeUnit.SECONDS)).isPositive();
+            }
+            assertThat(other.inDoubt("csv:m")).isEqualTo(3);
+            assertThat(other.find("csv:m", 2).orElseThrow().inDoubt()).isTrue();
+
+            checkpoints.save(marked("csv:m", 2, Outcome.UPDATED));
+            checkpoints.save(marked("csv:m", 3, Outcome.REJECTED));
+            checkpoints.close();
+
+            CheckpointStore otherProcess = new CheckpointStore(store);
+            assertThat(otherProcess.find("csv:m", 2).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+            assertThat(otherProcess.find("csv:m", 3).orElseThrow().outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(otherProcess.inDoubt("csv:m")).isEqualTo(1);
+            assertThat(otherProcess.count("csv:m")).as("one row per source row, its outcome in place of its mark")
+                    .isEqualTo(3);
+            assertThat(column(url, user(db), "SELECT state FROM checkpoint ORDER BY row_no", String.class))
+                    .containsExactly("sending", "updated", "rejected");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenAMarkedRowWithAnOutcome_whenAnotherOutcomeOrMarkComes_thenTheFirstOutcomeStands(String db)
+            throws Exception {
+        try (StateStore store = open(db)) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+            markAndWait(checkpoints, "csv:x", 1);
+            checkpoints.save(marked("csv:x", 1, Outcome.UPDATED));
+            checkpoints.save(marked("csv:x", 1, Outcome.FAILED));
+            markAndWait(checkpoints, "csv:x", 1);
+            // an outcome whose row has no mark (a record rejected before its call) and one whose mark went missing
+            checkpoints.save(checkpoint("csv:x", 2, Outcome.REJECTED));
+            checkpoints.save(marked("csv:x", 3, Outcome.UPDATED));
+
+            assertThat(checkpoints.find("csv:x", 1).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+            assertThat(checkpoints.find("csv:x", 2).orElseThrow().outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(checkpoints.find("csv:x", 3).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+            assertThat(checkpoints.count("csv:x")).isEqualTo(3);
+            assertThat(checkpoints.inDoubt("csv:x")).isZero();
+            assertThat(checkpoints.marks()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void givenPiecesWrittenByV5_whenTheStoreMigrates_thenEachRowIsAPlainRowAndTheFirstPieceStands(String db)
+            throws Exception {
+        String url = url(db);
+        String user = user(db);
+        migrateTo(url, user, "5");
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                PreparedStatement source = c.prepareStatement(
+                        "INSERT INTO checkpoint_source (source_no, source_id, created_at) VALUES (7, 'csv:p', ?)");
+                PreparedStatement piece = c.prepareStatement("INSERT INTO checkpoint_piece (source_no, bucket, "
+                        + "row_count, recorded_at, checkpoints) VALUES (7, ?, ?, ?, ?)")) {
+            source.setTimestamp(1, Timestamp.from(NOW));
+            source.executeUpdate();
+            String first = "[[5,\"updated\",\"zigned\",null,null,0,null,null,1,null,\"b5\",\"" + NOW + "\"],"
+                    + "[6,\"rejected\",\"zigned\",\"provider\",\"no\",422,\"E1\",\"bad\",1,\"dl.json\","
+                    + "\"b5\",\"" + NOW + "\"]]";
+            String later = "[[5,\"failed\",\"zigned\",\"transient\",\"x\",503,null,null,4,null,\"b6\",\""
+                    + NOW + "\"]]";
+            String otherBucket = "[[2000,\"unchanged\",\"zigned\",null,null,0,null,null,0,null,\"b5\",\""
+                    + NOW + "\"]]";
+            for (Object[] p : new Object[][] {{0L, 2, first}, {0L, 1, later}, {1L, 1, otherBucket}}) {
+                piece.setLong(1, (Long) p[0]);
+                piece.setInt(2, (Integer) p[1]);
+                piece.setTimestamp(3, Timestamp.from(NOW));
+                piece.setString(4, (String) p[2]);
+                piece.executeUpdate();
+            }
+        }
+
+        try (StateStore store = StateStore.open(url, user, null, 2, new MutableClock(NOW))) {
+            CheckpointStore checkpoints = new CheckpointStore(store);
+
+            assertThat(checkpoints.find("csv:p", 5).orElseThrow().outcome()).isEqualTo(Outcome.UPDATED);
+            Checkpoint rejected = checkpoints.find("csv:p", 6).orElseThrow();
+            assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(rejected.httpStatus()).isEqualTo(422);
+            assertThat(rejected.providerMessage()).isEqualTo("bad");
+            assertThat(rejected.deadLetter()).isEqualTo("dl.json");
+            assertThat(checkpoints.find("csv:p", 2000).orElseThrow().outcome()).isEqualTo(Outcome.UNCHANGED);
+            assertThat(checkpoints.count("csv:p")).isEqualTo(3);
+            assertThatThrownBy(() -> column(url, user, "SELECT COUNT(*) FROM checkpoint_piece", Long.class))
+                    .as("the pieces are gone").isInstanceOf(SQLException.class);
+        }
+    }
+
+    private static Checkpoint marked(String source, long row, Outcome outcome) {
+        return new Checkpoint(source, row, outcome, "oneflow", null, null, 0, null, null, 1, null, "b1", NOW, true);
+    }
+
+    private static void markAndWait(CheckpointStore checkpoints, String source, long row) throws Exception {
+        BlockingQueue<Object> told = new LinkedBlockingQueue<>();
+        checkpoints.mark(Checkpoint.mark(source, row, "oneflow", "b1", NOW),
+                failure -> told.add(failure == null ? "ok" : failure));
+        assertThat(told.poll(10, TimeUnit.SECONDS)).isEqualTo("ok");
     }
 
     @org.junit.jupiter.api.Test

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Verifies ProviderCaller's calls, 401 handling, error classification and SigningHub guard with a fake transport. */
-class ProviderCallerTest {
+/** Verifies a Delivery's calls (driven as route call-provider drives them), 401 handling, error classification and SigningHub guard with a fake transport. */
+class DeliveryTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ZIGNED_BASE = "http://zigned.test/rest/v3";
@@ -45,7 +45,7 @@ class ProviderCallerTest {
     private final FakeHttpTransport http = new FakeHttpTransport();
     private final TokenService tokens = new TokenService(http,
             new MutableClock(Instant.parse("2024-05-06T10:00:00Z")), Duration.ofSeconds(60));
-    private final ProviderCaller caller = new ProviderCaller(http, tokens);
+    private final DeliveryDriver caller = new DeliveryDriver(http, tokens);
     // a trailing slash on the base URL must not double the path's
     private final Connection zigned = new Connection("zigned-se", "zigned", Map.of("base-url", ZIGNED_BASE + "/",
             "token-url", ZIGNED_TOKEN, "client-id", "client-1", "client-secret", "zigned-secret"));
@@ -153,10 +153,10 @@ class ProviderCallerTest {
 
     @Test
     void givenNoOrUnreadableRetryAfter_whenReadingIt_thenMinusOneAndPastDatesZero() {
-        assertThat(ProviderCaller.retryAfterMs(null)).isEqualTo(-1);
-        assertThat(ProviderCaller.retryAfterMs("soon")).isEqualTo(-1);
-        assertThat(ProviderCaller.retryAfterMs(" 3 ")).isEqualTo(3000);
-        assertThat(ProviderCaller.retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
+        assertThat(Delivery.retryAfterMs(null)).isEqualTo(-1);
+        assertThat(Delivery.retryAfterMs("soon")).isEqualTo(-1);
+        assertThat(Delivery.retryAfterMs(" 3 ")).isEqualTo(3000);
+        assertThat(Delivery.retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT")).isZero();
     }
 
     @Test
@@ -170,7 +170,7 @@ class ProviderCallerTest {
                 DeliveryException.class);
 
         assertThat(http.calls("GET", PARTICIPANT_URL)).hasSize(1);
-        assertThat(ProviderCaller.answerLost(e)).isTrue();
+        assertThat(caller.last().answerLost()).isTrue();
         assertThat(e.transientError()).isTrue();
         assertThat(e.category()).isEqualTo("transient");
         assertThat(e.retryAfterMs()).isEqualTo(-1);
