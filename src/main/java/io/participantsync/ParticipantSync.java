@@ -83,6 +83,7 @@ public final class ParticipantSync implements AutoCloseable {
     private volatile HttpServers servers = new HttpServers(-1, -1);
     private final ConnectionGates gates;
     private final CheckpointStore checkpoints;
+    private final Admission admission;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
@@ -136,7 +137,7 @@ public final class ParticipantSync implements AutoCloseable {
         SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
                 connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
         ParticipantTurns turns = new ParticipantTurns();
-        Admission admission = new Admission(maxWaiting);
+        this.admission = new Admission(maxWaiting);
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics),
                 coreCheckpoints, turns, admission);
         if (syncState != null) {
@@ -339,6 +340,11 @@ public final class ParticipantSync implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    /** Records each connection holds in memory (waiting or in a call), bounded by delivery.max-waiting-per-connection. */
+    public Admission admission() {
+        return admission;
     }
 
     /** Each connection's gate: circuit breaker, calls in flight, rate limit. */
