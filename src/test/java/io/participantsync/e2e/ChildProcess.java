@@ -72,4 +72,18 @@ final class ChildProcess {
             return -1;
         }
     }
+
+    /** Rows whose write-ahead mark stands without an outcome, read from the embedded state store of a dead process. */
+    static long marksWithoutOutcome(Path dataDir) {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
+                + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint WHERE state = 'sending'");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the state store under " + dataDir, e);
+        }
+    }
 }
