@@ -16,10 +16,12 @@ import java.util.Set;
 record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency, int capacityConcurrency,
         int latencyRows, int latencyMs, int latencyConcurrency, int naiveSample, int memoryRows, String memoryXmx,
         int startupRuns, int rateLimitRows, int rateLimitPerSecond, int distinct, int sandboxThreads, boolean jfr,
-        boolean useJar, boolean keep, Path repoDir, Path outDir, Set<String> only, List<String> appJavaOpts) {
+        boolean useJar, boolean keep, Path repoDir, Path outDir, Set<String> only, List<String> appJavaOpts,
+        int isolationRowsPerProvider, int isolationRounds, int isolationBudgetSeconds, int isolationSlowMs) {
 
     /** The scenarios, in the order they run. */
-    static final List<String> SCENARIOS = List.of("overhead", "latency", "ratelimit", "memory", "startup");
+    static final List<String> SCENARIOS = List.of("overhead", "latency", "ratelimit", "memory", "isolation",
+            "startup");
 
     /** Whether {@code scenario} is to run ({@code BENCH_ONLY}, every one by default). */
     boolean runs(String scenario) {
@@ -33,18 +35,27 @@ record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency
         Map<String, String> d = new LinkedHashMap<>();
         d.put("BENCH_OVERHEAD_ROWS", "100000");
         // raw and sync take turns this many times; the ratio is the median of the rounds' ratios (noise on 2 cores)
-        d.put("BENCH_OVERHEAD_ROUNDS", "3");
-        d.put("BENCH_OVERHEAD_CONCURRENCY", "16");
+        d.put("BENCH_OVERHEAD_ROUNDS", "5");
+        // requests in flight in all: the raw client's threads, and for sync CONCURRENCY / 5 per connection (the
+        // records go round the five providers)
+        d.put("BENCH_OVERHEAD_CONCURRENCY", "15");
         d.put("BENCH_CAPACITY_CONCURRENCY", "64");
         d.put("BENCH_LATENCY_ROWS", "20000");
         d.put("BENCH_LATENCY_MS", "50");
-        d.put("BENCH_LATENCY_CONCURRENCY", "32");
+        // in flight in all, as above: LATENCY_CONCURRENCY / 5 per connection; ideal = it / latency
+        d.put("BENCH_LATENCY_CONCURRENCY", "30");
         d.put("BENCH_NAIVE_SAMPLE", "200");
         d.put("BENCH_MEMORY_ROWS", "1000000");
         d.put("BENCH_MEMORY_XMX", "256m");
         d.put("BENCH_STARTUP_RUNS", "5");
         d.put("BENCH_RATELIMIT_ROWS", "2000");
         d.put("BENCH_RATELIMIT_PER_SECOND", "50");
+        // isolation: rows per provider; rounds of (no outage, Oneflow answering 503, Oneflow holding every call)
+        d.put("BENCH_ISOLATION_ROWS_PER_PROVIDER", "150");
+        d.put("BENCH_ISOLATION_ROUNDS", "3");
+        // the retry budget of the connection that is down, and how long it holds each call in the slow variant
+        d.put("BENCH_ISOLATION_BUDGET_SECONDS", "45");
+        d.put("BENCH_ISOLATION_SLOW_MS", "10000");
         // participants per provider the generated rows cycle over: bounds the sandbox's state on big runs
         d.put("BENCH_DISTINCT", "10000");
         d.put("BENCH_SANDBOX_THREADS", "64");
@@ -92,7 +103,9 @@ record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency
                 i(v, "BENCH_RATELIMIT_PER_SECOND"), i(v, "BENCH_DISTINCT"), i(v, "BENCH_SANDBOX_THREADS"),
                 Boolean.parseBoolean(v.get("BENCH_JFR")), Boolean.parseBoolean(v.get("BENCH_USE_JAR")),
                 Boolean.parseBoolean(v.get("BENCH_KEEP")), repo, out, only(v.get("BENCH_ONLY")),
-                opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")));
+                opts.isEmpty() ? List.of() : List.of(opts.split("\\s+")), i(v, "BENCH_ISOLATION_ROWS_PER_PROVIDER"),
+                Math.max(1, i(v, "BENCH_ISOLATION_ROUNDS")), i(v, "BENCH_ISOLATION_BUDGET_SECONDS"),
+                i(v, "BENCH_ISOLATION_SLOW_MS"));
     }
 
     private static Set<String> only(String value) {

@@ -35,7 +35,8 @@ public final class BenchMain {
     /** The keys of results.json, in order, besides {@code machine}. */
     static final List<String> KEYS = List.of("overhead_ratio", "raw_rows_per_s", "ours_rows_per_s",
             "sandbox_capacity_rows_per_s", "latency_bound_efficiency", "naive_speedup", "mem_1m_rss_mb",
-            "mem_1m_rows_per_s", "startup_ready_s", "ratelimit_max_window", "ratelimit_utilisation");
+            "mem_1m_rows_per_s", "startup_ready_s", "ratelimit_max_window", "ratelimit_utilisation",
+            "isolation_ratio", "isolation_ratio_slow");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +76,8 @@ public final class BenchMain {
         details.put("app", launcher.describeApp());
         boolean allRan = true;
         List<String> sandboxJvm = config.jfr() ? jfr("sandbox") : List.of();
-        if (config.runs("overhead") || config.runs("latency") || config.runs("ratelimit") || config.runs("memory")) {
+        if (config.runs("overhead") || config.runs("latency") || config.runs("ratelimit") || config.runs("memory")
+                || config.runs("isolation")) {
             try (SandboxProcess sandbox = SandboxProcess.start(launcher, work.resolve("sandbox"),
                     config.sandboxThreads(), sandboxJvm)) {
                 details.put("sandbox", sandbox.url());
@@ -83,6 +85,7 @@ public final class BenchMain {
                 allRan &= scenario("latency", () -> latencyBound(sandbox));
                 allRan &= scenario("ratelimit", () -> rateLimit(sandbox));
                 allRan &= scenario("memory", () -> memory(sandbox));
+                allRan &= scenario("isolation", () -> isolation(sandbox));
             }
         }
         allRan &= scenario("startup", this::startup);
@@ -130,7 +133,7 @@ public final class BenchMain {
         sandbox.prepare(Map.of());
         // the sandbox JVM warms up on a first full pass that nobody is measured on: after 20,000 rows it was still
         // getting faster, so the first raw run met a colder sandbox than the sync after it (4,500 rows/s, 6,000+ later)
-        raw("overhead-warmup", dir, cfg, csv, config.overheadConcurrency(), config.overheadRows());
+        raw("overhead-warmup", dir, cfg, csv, total(config.overheadConcurrency()), config.overheadRows());
         // raw and sync take turns: each round's ratio compares two runs a minute apart, and the median of the rounds
         // keeps one disturbed run (a noisy neighbour, a slow JIT) from deciding the figure
         List<Double> rawRates = new ArrayList<>();
@@ -147,7 +150,7 @@ public final class BenchMain {
             // JIT's warm-up in it (sync is still warming up at 100,000 rows: see BENCHMARKS.md)
             sandbox.prepare(Map.of("recordRequestTimes", true));
             double c0 = sandbox.cpuSeconds();
-            JsonNode raw = raw("overhead-raw" + suffix, dir, cfg, csv, config.overheadConcurrency(),
+            JsonNode raw = raw("overhead-raw" + suffix, dir, cfg, csv, total(config.overheadConcurrency()),
                     Integer.MAX_VALUE);
             double c1 = sandbox.cpuSeconds();
             double rawSecondHalf = RequestTimes.rateOfSecondHalf(sandbox.requestTimes(null));
@@ -209,7 +212,7 @@ public final class BenchMain {
         sandbox.prepare(Map.of("latencyMs", config.latencyMs()));
         SyncResult ours = sync("latency-sync", dir, cfg, csv, jfr("latency-sync"));
         ours.requireAllUpdated("sync (latency-bound)");
-        double ideal = config.latencyConcurrency() / (config.latencyMs() / 1000.0);
+        double ideal = total(config.latencyConcurrency()) / (config.latencyMs() / 1000.0);
         results.put("latency_bound_efficiency", round(ours.rowsPerS() / ideal, 3));
         JsonNode naive = raw("naive", dir, cfg, csv, 1, Math.min(config.naiveSample(), config.latencyRows()));
         requireAllOk("naive loop", naive);
@@ -269,6 +272,125 @@ public final class BenchMain {
         }
         details.set("memory", ours.toJson().put("xmx", config.memoryXmx()));
         out.printf("   %d rows, peak RSS %.0f MB, %.0f rows/s%n", ours.updated(), ours.peakRssMb(), ours.rowsPerS());
+    }
+
+    // ---- scenario 7: isolation: one provider down or slow delays only its own records
+
+    /**
+     * 150 rows per provider, the sandbox with no latency; per round, the time the four healthy providers' rows need
+     * (from the first request the sandbox sees to the last request of a healthy provider) without an outage, with
+     * Oneflow answering 503 to every call, and with Oneflow holding every call {@code BENCH_ISOLATION_SLOW_MS} then
+     * closing it (Oneflow's retry budget {@code BENCH_ISOLATION_BUDGET_SECONDS}). Once the healthy providers have seen
+     * as many calls as without the outage, the run is stopped: what Oneflow's records do after that is not measured.
+     */
+    private void isolation(SandboxProcess sandbox) throws Exception {
+        Path dir = work.resolve("isolation");
+        int perProvider = config.isolationRowsPerProvider();
+        Path csv = Workload.write(dir.resolve("updates.csv"), perProvider * Workload.ALL_PROVIDERS.size(),
+                config.distinct(), Workload.ALL_PROVIDERS);
+        Path cfg = appConfig(dir, sandbox, config.overheadConcurrency(), Map.of("connections.oneflow.retry-budget",
+                config.isolationBudgetSeconds() + "s"));
+        List<String> healthy = Workload.ALL_PROVIDERS.stream().filter(p -> !p.equals("oneflow")).toList();
+        List<Double> down = new ArrayList<>();
+        List<Double> slow = new ArrayList<>();
+        ObjectNode d = details.putObject("isolation");
+        d.put("rows_per_provider", perProvider);
+        d.put("down_connection", "oneflow");
+        d.put("retry_budget_s", config.isolationBudgetSeconds());
+        d.put("slow_hold_ms", config.isolationSlowMs());
+        for (int round = 1; round <= config.isolationRounds(); round++) {
+            Healthy none = healthyTime("isolation-none-" + round, sandbox, dir, cfg, csv, Map.of(), healthy, null);
+            Healthy outage = healthyTime("isolation-down-" + round, sandbox, dir, cfg, csv,
+                    Map.of("rate503", 1.0, "provider", "oneflow"), healthy, none.calls());
+            Healthy held = healthyTime("isolation-slow-" + round, sandbox, dir, cfg, csv,
+                    Map.of("rateTimeout", 1.0, "hangMs", config.isolationSlowMs(), "provider", "oneflow"), healthy,
+                    none.calls());
+            down.add(outage.seconds() / none.seconds());
+            slow.add(held.seconds() / none.seconds());
+            ObjectNode r = d.withArray("rounds").addObject();
+            r.put("healthy_s_without_outage", round(none.seconds(), 3));
+            r.put("healthy_s_oneflow_down", round(outage.seconds(), 3));
+            r.put("healthy_s_oneflow_slow", round(held.seconds(), 3));
+            r.put("ratio_down", round(outage.seconds() / none.seconds(), 3));
+            r.put("ratio_slow", round(held.seconds() / none.seconds(), 3));
+            r.set("healthy_calls", JSON.valueToTree(none.calls()));
+            out.printf("   round %d: healthy rows in %.2f s without an outage, %.2f s with Oneflow down (%.3f), "
+                    + "%.2f s with Oneflow holding every call (%.3f)%n", round, none.seconds(), outage.seconds(),
+                    outage.seconds() / none.seconds(), held.seconds(), held.seconds() / none.seconds());
+        }
+        sandbox.prepare(Map.of());
+        results.put("isolation_ratio", round(median(down), 3));
+        results.put("isolation_ratio_slow", round(median(slow), 3));
+    }
+
+    /** How long the healthy providers' rows took in one run, and how many calls each provider saw. */
+    private record Healthy(double seconds, Map<String, Integer> calls) {
+    }
+
+    /**
+     * Runs {@code sync} with the sandbox's {@code knobs}; without {@code expected} until it exits (every row done),
+     * with it until each healthy provider saw that many calls (then the run is stopped).
+     */
+    private Healthy healthyTime(String name, SandboxProcess sandbox, Path dir, Path cfg, Path csv,
+            Map<String, Object> knobs, List<String> healthy, Map<String, Integer> expected) throws Exception {
+        Map<String, Object> k = new LinkedHashMap<>(knobs);
+        k.put("recordRequestTimes", true);
+        sandbox.prepare(k);
+        deleteTree(dir.resolve("data"));
+        Path report = dir.resolve(name + ".report.json");
+        List<String> jvm = new ArrayList<>(config.appJavaOpts());
+        jvm.add("-Dps.log.dir=" + dir.resolve("logs"));
+        Process p = Launcher.start(launcher.app(jvm, List.of("sync", csv.toString(), "--config", cfg.toString(),
+                "--report", report.toString())), dir, name);
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (true) {
+                if (expected == null ? !p.isAlive() : healthy.stream().allMatch(h -> calls(sandbox, h)
+                        >= expected.get(h))) {
+                    break;
+                }
+                if (expected != null && !p.isAlive()) {
+                    throw new IllegalStateException(name + ": sync exited before the healthy providers were done: "
+                            + Launcher.tail(dir.resolve(name + ".err"), 15));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": not done within 10 minutes");
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            Launcher.stop(p);
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        for (String provider : Workload.ALL_PROVIDERS) {
+            List<Long> times = sandbox.requestTimes(provider);
+            if (!times.isEmpty()) {
+                first = Math.min(first, times.get(0));
+            }
+            if (healthy.contains(provider)) {
+                calls.put(provider, times.size());
+                if (!times.isEmpty()) {
+                    last = Math.max(last, times.get(times.size() - 1));
+                }
+            }
+        }
+        if (first == Long.MAX_VALUE || last < first) {
+            throw new IllegalStateException(name + ": the sandbox saw no call");
+        }
+        return new Healthy((last - first) / 1e9, calls);
+    }
+
+    private static int calls(SandboxProcess sandbox, String provider) {
+        try {
+            return sandbox.requestTimes(provider).size();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- scenario 5: startup of `run --sandbox` until /observe/health/ready answers 200
@@ -500,10 +622,10 @@ public final class BenchMain {
     private Path appConfig(Path dir, SandboxProcess sandbox, int concurrency, Map<String, String> extra)
             throws IOException {
         Map<String, String> p = new LinkedHashMap<>(sandbox.connectionProperties());
-        // concurrency N means N records in flight in all, as the raw client's N threads: N lanes, each connection
-        // allowed up to N; no rate limit (Oneflow's default 1000/5m would measure the limiter, not the pipeline)
-        p.put("delivery.concurrency", Integer.toString(concurrency));
-        p.put("delivery.lanes", Integer.toString(concurrency));
+        // concurrency N means N records in flight in all, as the raw client's N threads: the rows go round the five
+        // providers, so N / 5 per connection; no rate limit (Oneflow's default 1000/5m would measure the limiter,
+        // not the pipeline)
+        p.put("delivery.concurrency", Integer.toString(perConnection(concurrency)));
         for (String key : sandbox.connectionProperties().keySet()) {
             if (key.endsWith(".provider")) {
                 p.put(key.substring(0, key.length() - "provider".length()) + "rate-limit", "none");
@@ -514,6 +636,16 @@ public final class BenchMain {
         p.put("sync.report-dir", dir.resolve("reports").toString());
         p.putAll(extra);
         return writeProperties(dir.resolve("bench.properties"), p);
+    }
+
+    /** Calls in flight per connection for {@code concurrency} in all (the rows go round the five providers). */
+    private static int perConnection(int concurrency) {
+        return Math.max(1, concurrency / Workload.ALL_PROVIDERS.size());
+    }
+
+    /** Calls in flight in all for {@code concurrency}: {@link #perConnection} times the five connections. */
+    private static int total(int concurrency) {
+        return perConnection(concurrency) * Workload.ALL_PROVIDERS.size();
     }
 
     private static Path writeProperties(Path file, Map<String, String> values) throws IOException {
@@ -612,10 +744,13 @@ public final class BenchMain {
         m.put("overhead_rows", config.overheadRows());
         m.put("overhead_rounds", config.overheadRounds());
         m.put("overhead_concurrency", config.overheadConcurrency());
+        m.put("calls_in_flight_per_connection", perConnection(config.overheadConcurrency()));
         m.put("capacity_concurrency", config.capacityConcurrency());
         m.put("latency_rows", config.latencyRows());
         m.put("latency_ms", config.latencyMs());
         m.put("latency_concurrency", config.latencyConcurrency());
+        m.put("isolation_rows_per_provider", config.isolationRowsPerProvider());
+        m.put("isolation_rounds", config.isolationRounds());
         m.put("naive_sample", config.naiveSample());
         m.put("memory_rows", config.memoryRows());
         m.put("memory_xmx", config.memoryXmx());

@@ -26,6 +26,8 @@ class BenchSmokeTest {
                 "--capacity-concurrency=8",
                 "--latency-rows=200", "--latency-ms=5", "--naive-sample=20", "--memory-rows=200",
                 "--startup-runs=1", "--ratelimit-rows=100", "--distinct=50", "--sandbox-threads=16",
+                "--isolation-rows-per-provider=10", "--isolation-rounds=1", "--isolation-budget-seconds=2",
+                "--isolation-slow-ms=300",
                 // the classes of this build, not a jar packaged earlier
                 "--use-jar=false", "--out-dir=" + out);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -74,6 +76,13 @@ class BenchSmokeTest {
         assertThat(results.path("overhead_ratio").asDouble()).isCloseTo(
                 (rounds.get(0).path("ratio").asDouble() + rounds.get(1).path("ratio").asDouble()) / 2,
                 org.assertj.core.api.Assertions.within(0.002));
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("overhead_ratio", "results:");
+        // isolation: the healthy providers' calls counted in the run without an outage, and seen again with it
+        JsonNode isolation = details.path("isolation").path("rounds").get(0);
+        for (String healthy : List.of("zigned", "signinghub", "eviasign", "zoho")) {
+            assertThat(isolation.path("healthy_calls").path(healthy).asInt()).as(healthy).isEqualTo(10);
+        }
+        assertThat(isolation.path("ratio_down").asDouble()).isEqualTo(results.path("isolation_ratio").asDouble());
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("overhead_ratio", "isolation_ratio",
+                "results:");
     }
 }
