@@ -94,7 +94,7 @@ public final class CoreRoutes extends RouteBuilder {
         from(Endpoints.INGEST_BATCH).routeId("ingest-batch")
                 .process(this::openBatch).id("open-batch")
                 .threads().executorService(readers).id("read-on-own-thread")
-                .doTry()
+                .doTry().id("read")
                     .split(body()).streaming().stopOnException().id("read-records")
                         .process(this::admit).id("admit")
                         .wireTap(Endpoints.DISPATCH_UPDATE).id("hand-over")
