@@ -14,6 +14,7 @@ import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.state.CheckpointStore;
+import io.participantsync.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxServer;
+import io.participantsync.support.TestApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

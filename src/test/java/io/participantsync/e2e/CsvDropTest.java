@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

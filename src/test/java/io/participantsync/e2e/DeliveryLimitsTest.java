@@ -11,6 +11,7 @@ import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxServer;
+import io.participantsync.support.TestApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxCall;
 import io.participantsync.sandbox.SandboxKnobs.Fault;
 import io.participantsync.sandbox.SandboxServer;
+import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

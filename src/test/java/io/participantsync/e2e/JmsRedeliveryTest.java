@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.participantsync.queue.EmbeddedBroker;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxServer;
+import io.participantsync.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

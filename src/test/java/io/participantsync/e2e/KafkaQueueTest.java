@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.participantsync.queue.KafkaKeys;
 import io.participantsync.sandbox.AppliedEdit;
+import io.participantsync.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

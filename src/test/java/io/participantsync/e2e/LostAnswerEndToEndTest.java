@@ -8,6 +8,7 @@ import io.participantsync.core.BatchReport;
 import io.participantsync.model.Outcome;
 import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxKnobs.Fault;
+import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.participantsync.core.Endpoints;
 import io.participantsync.core.Headers;
 import io.participantsync.intake.CsvFiles;
 import io.participantsync.provider.Connection;
+import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

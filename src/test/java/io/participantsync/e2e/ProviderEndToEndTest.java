@@ -8,6 +8,7 @@ import io.participantsync.core.BatchReport;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.sandbox.AppliedEdit;
+import io.participantsync.support.TestApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.participantsync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.participantsync.support.TestApp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

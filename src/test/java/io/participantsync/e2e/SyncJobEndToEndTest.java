@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.model.Outcome;
 import io.participantsync.state.StoredBatch;
 import io.participantsync.support.Postgres;
+import io.participantsync.support.TestApp;
 import io.participantsync.sync.JobRun;
 import io.participantsync.sync.SyncJobRunner;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.participantsync.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.participantsync.model.Outcome;
+import io.participantsync.support.TestApp;
 import io.participantsync.sync.JobRun;
 import io.participantsync.sync.SyncJobRunner;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.participantsync.model.Outcome;
 import io.participantsync.state.StoredBatch;
 import io.participantsync.support.Postgres;
+import io.participantsync.support.TestApp;
 import io.participantsync.sync.JobRun;
 import java.nio.file.Path;
 import java.util.ArrayList;

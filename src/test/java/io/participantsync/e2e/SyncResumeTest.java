@@ -12,6 +12,7 @@ import io.participantsync.sandbox.AppliedEdit;
 import io.participantsync.sandbox.SandboxServer;
 import io.participantsync.state.CheckpointStore;
 import io.participantsync.state.StateStore;
+import io.participantsync.support.TestApp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Writer;

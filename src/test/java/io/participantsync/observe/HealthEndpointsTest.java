@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.support.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,12 +23,12 @@ class HealthEndpointsTest {
     @TempDir
     static Path dir;
 
-    private static ObservedApp app;
+    private static TestApp app;
     private static final FakeCheck BROKER = new FakeCheck("broker");
 
     @BeforeAll
     static void start() {
-        app = ObservedApp.start(dir);
+        app = TestApp.start(dir, true, Map.of());
         app.app.camel().getRegistry().bind("fakeBrokerReadiness", BROKER);
     }
 

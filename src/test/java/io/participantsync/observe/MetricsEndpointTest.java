@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.participantsync.core.BatchReport;
 import io.participantsync.model.Outcome;
+import io.participantsync.support.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,23 +27,23 @@ class MetricsEndpointTest {
     @TempDir
     static Path dir;
 
-    private static ObservedApp app;
+    private static TestApp app;
     private static BatchReport report;
 
     @BeforeAll
     static void startAndSendOneBatch() {
-        app = ObservedApp.start(dir);
+        app = TestApp.start(dir, true, Map.of());
         report = app.send(List.of(
                 // two updates the sandbox applies
-                ObservedApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200101",
+                TestApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200101",
                         "participant_id", "300101", "name", "Åsa Öberg-Lind")),
-                ObservedApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200101",
+                TestApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200101",
                         "participant_id", "300102", "title", "Sales Lead")),
                 // one the sandbox refuses with a 4xx: the owner-side participant's email cannot change
-                ObservedApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200100",
+                TestApp.record("oneflow", null, Map.of("contract_id", "100101", "party_id", "200100",
                         "participant_id", "300100", "email", "new.owner@example.com")),
                 // rejected before any call: the provider name is not one we know
-                ObservedApp.record("acme-sign", "made-up-connection", Map.of("email", "x@example.com"))));
+                TestApp.record("acme-sign", "made-up-connection", Map.of("email", "x@example.com"))));
     }
 
     @AfterAll

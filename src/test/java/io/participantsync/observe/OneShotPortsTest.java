@@ -7,6 +7,7 @@ import io.participantsync.Application;
 import io.participantsync.ParticipantSync;
 import io.participantsync.config.Settings;
 import io.participantsync.sandbox.SandboxServer;
+import io.participantsync.support.TestApp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -15,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +52,7 @@ class OneShotPortsTest {
     @Test
     void givenServicePortsFree_whenServiceStarts_thenBothServersListenOnLoopback() throws Exception {
         try (SandboxServer sandbox = SandboxServer.start(0)) {
-            Settings settings = settings(sandbox, String.valueOf(ObservedApp.freePort()));
+            Settings settings = settings(sandbox, String.valueOf(TestApp.freePort()));
             try (ParticipantSync app = ParticipantSync.start(settings, true)) {
                 assertThat(app.servers().businessPort()).isPositive();
                 assertThat(app.servers().managementPort()).isPositive().isNotEqualTo(app.servers().businessPort());
@@ -75,15 +75,11 @@ class OneShotPortsTest {
         }
     }
 
+    /** The test service's settings (free ports for everything, the JMS broker's included), these two ports aside. */
     private Settings settings(SandboxServer sandbox, String managementPort) {
-        Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
-        props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
-        props.put("data.dir", dir.resolve("data").toString());
-        props.put("csv.inbox", dir.resolve("inbox").toString());
-        props.put("camel.server.port", "0");
-        props.put("camel.management.port", managementPort);
         Settings settings = Settings.load(null, Map.of());
-        settings.overrideAll(props);
+        settings.overrideAll(TestApp.properties(sandbox, dir, Map.of("camel.server.port", "0",
+                "camel.management.port", managementPort)));
         return settings;
     }
 

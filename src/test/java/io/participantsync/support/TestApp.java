@@ -1,4 +1,4 @@
-package io.participantsync.e2e;
+package io.participantsync.support;
 
 import io.participantsync.ParticipantSync;
 import io.participantsync.config.Settings;
@@ -13,18 +13,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Test fixture: a sandbox plus the service pointed at it, with its folders under a temporary directory. */
-final class TestApp implements AutoCloseable {
+/**
+ * The one test fixture that starts the service: a sandbox (on a free port) plus the service pointed at it, with its
+ * folders under a directory of the test's and every port it could bind (HTTP API, management server, embedded JMS
+ * broker) a free one, so tests run beside each other, other builds and a service on the default ports. The service
+ * runs as {@code run} starts it ({@code withEdges}: routes/ loaded from disk, both HTTP servers, the broker, the state
+ * store) or as the one-shot commands do (the core only). {@link #close()} stops both.
+ */
+public final class TestApp implements AutoCloseable {
 
-    final SandboxServer sandbox;
-    final ParticipantSync app;
-    final Path dir;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public final SandboxServer sandbox;
+    public final ParticipantSync app;
+    public final Path dir;
 
     private TestApp(SandboxServer sandbox, ParticipantSync app, Path dir) {
         this.sandbox = sandbox;
@@ -32,22 +45,26 @@ final class TestApp implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts sandbox and service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir}. */
-    static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
+    /**
+     * Starts a sandbox and the service; {@code withEdges} loads routes/ from disk with the inbox under {@code dir} and
+     * opens the state store.
+     */
+    public static TestApp start(Path dir, boolean withEdges, Map<String, String> extra) {
         return start(SandboxServer.start(0), dir, withEdges, extra, withEdges);
     }
 
     /** As above; {@code withState} opens the state store (H2 under {@code dir}/data unless {@code state.jdbc-url}). */
-    static TestApp start(Path dir, boolean withEdges, Map<String, String> extra, boolean withState) {
+    public static TestApp start(Path dir, boolean withEdges, Map<String, String> extra, boolean withState) {
         return start(SandboxServer.start(0), dir, withEdges, extra, withState);
     }
 
     /** Starts the service against a running sandbox (which {@link #close()} closes too). */
-    static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra) {
+    public static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra) {
         return start(sandbox, dir, withEdges, extra, withEdges);
     }
 
-    static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra,
+    /** Starts the service against a running sandbox (which {@link #close()} closes too, as does a failed start). */
+    public static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra,
             boolean withState) {
         Settings settings = Settings.load(null, Map.of());
         settings.overrideAll(properties(sandbox, dir, extra));
@@ -59,8 +76,12 @@ final class TestApp implements AutoCloseable {
         }
     }
 
-    /** The settings a test service runs with: sandbox connections, folders under {@code dir}, then {@code extra}. */
-    static Map<String, String> properties(SandboxServer sandbox, Path dir, Map<String, String> extra) {
+    /**
+     * The settings a test service runs with: sandbox connections, folders under {@code dir}, short polls and backoffs,
+     * a free port for every server, then {@code extra}. Also what tests write to a {@code --config} file for a child
+     * JVM or a command.
+     */
+    public static Map<String, String> properties(SandboxServer sandbox, Path dir, Map<String, String> extra) {
         Map<String, String> props = new LinkedHashMap<>(sandbox.connectionProperties());
         props.put("dead-letter.dir", dir.resolve("dead-letter").toString());
         props.put("data.dir", dir.resolve("data").toString());
@@ -80,7 +101,7 @@ final class TestApp implements AutoCloseable {
     }
 
     /** A TCP port free right now on 127.0.0.1. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -89,12 +110,31 @@ final class TestApp implements AutoCloseable {
     }
 
     /** The HTTP API's base URL (when started with the edges). */
-    String apiUrl() {
-        return "http://127.0.0.1:" + app.settings().get("camel.server.port");
+    public String apiUrl() {
+        return "http://127.0.0.1:" + app.servers().businessPort();
     }
 
-    /** Sends records as one batch through the core (as `sync` does) and waits for the report. */
-    BatchReport send(List<ParticipantUpdate> records) {
+    /** The port the management server (health, metrics) listens on (when started with the edges). */
+    public int managementPort() {
+        return app.servers().managementPort();
+    }
+
+    /** GET on the management server, e.g. {@code /observe/health/ready}. */
+    public HttpResponse<String> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends records as one batch through the core (as `sync` does, via direct:ingest-batch) and waits for the report. */
+    public BatchReport send(List<ParticipantUpdate> records) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.SOURCE_KIND, "test");
         headers.put(Headers.SOURCE_NAME, "test-batch");
@@ -103,7 +143,8 @@ final class TestApp implements AutoCloseable {
                 RecordSource.of(records, List.of()), headers, BatchReport.class);
     }
 
-    static ParticipantUpdate record(String provider, String connection, Map<String, String> fields) {
+    /** A record of the test batch {@link #send} sends (row 1). */
+    public static ParticipantUpdate record(String provider, String connection, Map<String, String> fields) {
         return ParticipantUpdate.of(provider, connection, fields, Source.of("test", "test-batch", 1));
     }
 
