@@ -2,6 +2,7 @@ package io.participantsync.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -52,7 +53,7 @@ class ConnectionGateTest {
         assertThat(gate.stateCode()).isEqualTo(1);
 
         CompletableFuture<ConnectionGate.Pass> follower = CompletableFuture.supplyAsync(this::enterQuietly);
-        Thread.sleep(150);
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5)).until(() -> !follower.isDone());
         assertThat(follower).isNotDone();
         probePass.succeeded();
         probePass.close();
@@ -68,7 +69,7 @@ class ConnectionGateTest {
         ConnectionGate.Pass a = gate.enter(System.nanoTime() + LONG);
         ConnectionGate.Pass b = gate.enter(System.nanoTime() + LONG);
         CompletableFuture<ConnectionGate.Pass> third = CompletableFuture.supplyAsync(this::enterQuietly);
-        Thread.sleep(150);
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5)).until(() -> !third.isDone());
 
         assertThat(third).isNotDone();
         assertThat(gate.inFlight()).isEqualTo(2);

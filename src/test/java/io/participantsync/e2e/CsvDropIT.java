@@ -1,6 +1,7 @@
 package io.participantsync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -206,20 +209,22 @@ class CsvDropIT {
         Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         String stem = name.replaceAll("\\.csv$", "");
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (Path p : reports()) {
-                if (!before.contains(p) && p.getFileName().toString().startsWith(stem + "-")) {
-                    // the report is written inside the route, the file moved once the route is done: let it move
-                    while (Files.exists(inbox.resolve(name)) && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                    }
-                    return JSON.readTree(p.toFile());
-                }
+        Path report = await("a report for " + name).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> newReport(before, stem), Optional::isPresent).orElseThrow();
+        // the report is written inside the route, the file moved once the route is done: let it move
+        await(name + " moved out of the inbox").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !Files.exists(inbox.resolve(name)));
+        return JSON.readTree(report.toFile());
+    }
+
+    /** A report that was not there {@code before}, of the file whose name starts with {@code stem}. */
+    private static Optional<Path> newReport(Set<Path> before, String stem) throws IOException {
+        for (Path p : reports()) {
+            if (!before.contains(p) && p.getFileName().toString().startsWith(stem + "-")) {
+                return Optional.of(p);
             }
-            Thread.sleep(50);
         }
-        throw new AssertionError("no report for " + name + " within 30 s");
+        return Optional.empty();
     }
 
     private static Set<Path> reports() throws IOException {

@@ -1,6 +1,7 @@
 package io.participantsync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -142,8 +143,10 @@ class DeliveryLimitsIT {
         waitUntil(() -> gate.state() == CircuitBreaker.State.OPEN);
         HealthCheck check = HealthCheckRegistry.get(app.app.camel()).getCheck("circuit-breakers").orElseThrow();
         assertThat(check.call().getDetails()).containsEntry("oneflow.circuit", "OPEN");
-        // the outage outlasts four attempts' backoff (at most 20 + 40 + 80 ms here) many times over
-        Thread.sleep(1500);
+        // the outage outlasts four attempts' backoff (at most 20 + 40 + 80 ms here) many times over: the batch stays
+        // unfinished all through 1.5 s of it
+        await("the batch waiting out the outage").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .until(() -> !sent.isDone());
         assertThat(sent).isNotDone();
         app.sandbox.knobs().rate503(0);
         BatchReport report = sent.get(30, TimeUnit.SECONDS);
@@ -229,13 +232,8 @@ class DeliveryLimitsIT {
         return worst;
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(10);
-        }
+    /** Bounded polling (Awaitility, every 10 ms): up to 20 s. */
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 }

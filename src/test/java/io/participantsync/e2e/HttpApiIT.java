@@ -1,6 +1,7 @@
 package io.participantsync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -366,20 +368,24 @@ class HttpApiIT {
         return problem;
     }
 
-    private static JsonNode awaitCompleted(String batchId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = get("/api/v1/batches/" + batchId, KEY);
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            last = JSON.readTree(r.body());
-            if (last.path("status").asText().equals("completed")) {
-                return last;
-            }
-            assertThat(last.path("status").asText()).isIn("queued", "running");
-            Thread.sleep(50);
-        }
-        throw new AssertionError("batch " + batchId + " did not complete in time; last answer " + last);
+    /**
+     * Polls the batch (Awaitility, every 50 ms, up to 30 s) until it is completed; every answer before must be a 200
+     * saying queued or running (anything else fails at once).
+     */
+    private static JsonNode awaitCompleted(String batchId) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await("batch " + batchId + " completed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    HttpResponse<String> r = get("/api/v1/batches/" + batchId, KEY);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    last.set(JSON.readTree(r.body()));
+                    if (last.get().path("status").asText().equals("completed")) {
+                        return true;
+                    }
+                    assertThat(last.get().path("status").asText()).isIn("queued", "running");
+                    return false;
+                });
+        return last.get();
     }
 
     static HttpResponse<String> post(String path, String contentType, String body, String key, String idempotencyKey)

@@ -1,6 +1,7 @@
 package io.participantsync.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.participantsync.support.TestApp;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Readiness of the real service: ready only while the JMS broker and the state store are reachable. */
@@ -37,14 +39,15 @@ class ReadinessIT {
         }
     }
 
-    private HttpResponse<String> awaitStatus(String url, int status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        HttpResponse<String> last = get(url);
-        while (last.statusCode() != status && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = get(url);
-        }
-        return last;
+    /** Polls (Awaitility, up to 20 s; fails with the last answer's body) until {@code url} answers {@code status}. */
+    private HttpResponse<String> awaitStatus(String url, int status) {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        await(url + " " + status).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    last.set(get(url));
+                    assertThat(last.get().statusCode()).as(last.get().body()).isEqualTo(status);
+                });
+        return last.get();
     }
 
     private HttpResponse<String> get(String url) throws Exception {

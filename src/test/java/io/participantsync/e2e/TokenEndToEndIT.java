@@ -110,6 +110,7 @@ class TokenEndToEndIT {
         int requestsBefore = app.sandbox.requestCount("zigned");
 
         // refresh-ahead 1 s of a 2 s token: after 1.2 s the service renews it, while the sandbox still accepts it
+        // (time itself is the subject: both sides age tokens by the real clock, so 1.2 s must really pass)
         Thread.sleep(1200);
         BatchReport r = app.send(List.of(TestApp.record("zigned", null, update)));
 

@@ -1,12 +1,14 @@
 package io.participantsync.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.support.TestApp;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -103,16 +105,16 @@ class HealthEndpointsIT {
 
     /**
      * Readiness also waits for Camel's own checks: the CSV drop's consumer counts as down until its first poll.
-     * Bounded polling; returns the last answer.
+     * Bounded polling (Awaitility, up to 15 s; fails with the last answer's body); returns the 200 answer.
      */
-    private static HttpResponse<String> awaitReady() throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        HttpResponse<String> r = app.get("/observe/health/ready");
-        while (r.statusCode() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            r = app.get("/observe/health/ready");
-        }
-        return r;
+    private static HttpResponse<String> awaitReady() {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        await("readiness 200").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    last.set(app.get("/observe/health/ready"));
+                    assertThat(last.get().statusCode()).as(last.get().body()).isEqualTo(200);
+                });
+        return last.get();
     }
 
     /** Our aggregate check inside a health answer. */

@@ -2,6 +2,7 @@ package io.participantsync.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.participantsync.core.Checkpoint;
 import io.participantsync.model.Outcome;
@@ -117,10 +118,8 @@ class CheckpointStoreIT {
             CheckpointStore otherProcess = new CheckpointStore(store);
             assertThat(otherProcess.count("http:b1")).isLessThan(10);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (otherProcess.count("http:b1") < 10 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> otherProcess.count("http:b1") >= 10);
             assertThat(otherProcess.count("http:b1")).isEqualTo(10);
             assertThat(checkpoints.commits()).isEqualTo(1);
 

@@ -133,7 +133,7 @@ public final class TestApp implements AutoCloseable {
         }
     }
 
-    /** Sends records as one batch through the core (as `sync` does, via direct:ingest-batch) and waits for the report. */
+    /** Sends records as one batch through the core (direct:ingest-batch, as `sync` does) and waits for its report. */
     public BatchReport send(List<ParticipantUpdate> records) {
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.SOURCE_KIND, "test");
