@@ -53,7 +53,8 @@ class ConnectionGateTest {
         assertThat(gate.stateCode()).isEqualTo(1);
 
         CompletableFuture<ConnectionGate.Pass> follower = CompletableFuture.supplyAsync(this::enterQuietly);
-        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5)).until(() -> !follower.isDone());
+        await().pollDelay(Duration.ZERO).during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5))
+                .until(() -> !follower.isDone());
         assertThat(follower).isNotDone();
         probePass.succeeded();
         probePass.close();
@@ -69,7 +70,8 @@ class ConnectionGateTest {
         ConnectionGate.Pass a = gate.enter(System.nanoTime() + LONG);
         ConnectionGate.Pass b = gate.enter(System.nanoTime() + LONG);
         CompletableFuture<ConnectionGate.Pass> third = CompletableFuture.supplyAsync(this::enterQuietly);
-        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5)).until(() -> !third.isDone());
+        await().pollDelay(Duration.ZERO).during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5))
+                .until(() -> !third.isDone());
 
         assertThat(third).isNotDone();
         assertThat(gate.inFlight()).isEqualTo(2);

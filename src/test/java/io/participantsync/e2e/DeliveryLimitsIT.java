@@ -145,7 +145,8 @@ class DeliveryLimitsIT {
         assertThat(check.call().getDetails()).containsEntry("oneflow.circuit", "OPEN");
         // the outage outlasts four attempts' backoff (at most 20 + 40 + 80 ms here) many times over: the batch stays
         // unfinished all through 1.5 s of it
-        await("the batch waiting out the outage").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+        await("the batch waiting out the outage").pollDelay(Duration.ZERO).during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> !sent.isDone());
         assertThat(sent).isNotDone();
         app.sandbox.knobs().rate503(0);
