@@ -4,6 +4,7 @@ import static io.participantsync.sandbox.SandboxClient.bearer;
 import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.participantsync.sandbox.SandboxKnobs.Fault;
@@ -81,6 +82,7 @@ class SandboxNoAnswerFaultsIT extends SandboxFixture {
         assertThat(first).isInstanceOf(HttpTimeoutException.class);
         assertThat(zignedName()).isEqualTo(before);
         assertThat(server.appliedEdits()).isEmpty();
+        awaitHeldCallDropped();
     }
 
     @Test
@@ -140,6 +142,16 @@ class SandboxNoAnswerFaultsIT extends SandboxFixture {
         assertThat(first).isInstanceOf(HttpTimeoutException.class);
         assertThat(zignedName()).isEqualTo("Applied Person");
         assertThat(server.appliedEdits()).hasSize(1);
+        awaitHeldCallDropped();
+    }
+
+    /**
+     * The sandbox holds a timed-out call for hangMs after the client gave up, then drops it and counts the drop: wait
+     * for that here, or it lands in the next test (after its reset) and miscounts that test's dropped answers.
+     */
+    private void awaitHeldCallDropped() {
+        await("the held zigned call dropped").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> server.droppedAnswers("zigned") == 1);
     }
 
     @Test
