@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.participantsync.core.BatchReport;
+import io.participantsync.support.TestApp;
 import io.participantsync.core.Endpoints;
 import io.participantsync.core.Headers;
 import io.participantsync.core.RecordSource;

@@ -1,5 +1,6 @@
 package io.participantsync.e2e;
 
+import io.participantsync.support.TestApp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.Awaitility;
 
 /** Helpers for the queue edge tests: a plain JMS client, bounded waits, the JSON files a batch leaves behind. */
 final class QueueTestSupport {
@@ -56,20 +57,9 @@ final class QueueTestSupport {
         }
     }
 
-    /** Waits (polling, bounded) until the condition holds; fails with {@code what} otherwise. */
+    /** Waits (Awaitility, polling every 50 ms, bounded) until the condition holds; fails naming {@code what}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     /** Every file under {@code dir} whose name ends with {@code suffix}, sorted by name. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
