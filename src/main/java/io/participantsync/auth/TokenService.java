@@ -99,6 +99,15 @@ public final class TokenService {
         }
     }
 
+    /**
+     * Whether the next call on {@code connection} would fetch a new token: it has none yet, or its token is within
+     * {@code auth.refresh-ahead-seconds} of expiring (for tests and metrics).
+     */
+    public boolean renewalDue(Connection connection) {
+        State s = states.get(connection.name());
+        return s == null || s.validToken(clock.instant()) == null;
+    }
+
     /** How many token requests were made for a connection (for tests and metrics). */
     public int tokenRequests(String connectionName) {
         State s = states.get(connectionName);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.core.BatchReport;
 import io.participantsync.model.Outcome;
+import io.participantsync.provider.Connection;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
 import io.participantsync.support.TestApp;
@@ -109,9 +110,10 @@ class TokenEndToEndIT {
         int tokensBefore = app.sandbox.tokenRequestCount("zigned");
         int requestsBefore = app.sandbox.requestCount("zigned");
 
-        // refresh-ahead 1 s of a 2 s token: after 1.2 s the service renews it, while the sandbox still accepts it
-        // (time itself is the subject: both sides age tokens by the real clock, so 1.2 s must really pass)
-        Thread.sleep(1200);
+        // refresh-ahead 1 s of a 2 s token: once the service would renew it, the sandbox still accepts it
+        Connection zigned = app.app.connections().resolve("zigned", null).connection();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(20)).until(() -> app.app.tokens().renewalDue(zigned));
         BatchReport r = app.send(List.of(TestApp.record("zigned", null, update)));
 
         assertThat(r.count(Outcome.UPDATED)).isEqualTo(1);

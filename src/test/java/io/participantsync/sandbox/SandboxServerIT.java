@@ -167,9 +167,11 @@ class SandboxServerIT extends SandboxFixture {
                 "client_secret", SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
         assertThat(tree(token.body()).path("expires_in").asLong()).isEqualTo(1);
 
-        // time itself is the subject: the sandbox ages tokens by System.nanoTime (no clock to move, no event to
-        // wait for), so the 1 s lifetime must really pass; a probe call before expiry would apply an edit
-        Thread.sleep(1_100);
+        // the sandbox ages tokens by its own clock: a read (it applies nothing) tells when the token has expired
+        String access = tree(token.body()).path("access_token").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> client.send("GET", ZIGNED, bearer(access), null).statusCode() == 401);
 
         assertThat(zignedPut(tree(token.body()).path("access_token").asText()).statusCode()).isEqualTo(401);
     }
