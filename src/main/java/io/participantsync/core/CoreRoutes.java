@@ -171,6 +171,8 @@ public final class CoreRoutes extends RouteBuilder {
     private void admit(Exchange record) throws InterruptedException {
         record.removeProperty(Headers.RECORDS);
         record.removeProperty(Headers.OPEN_SOURCES);
+        // the input's headers (a file's, a message's) are the batch's: the record needs none of them
+        record.getIn().getHeaders().clear();
         batches.handedOver(record.getProperty(Headers.BATCH, String.class));
         record.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

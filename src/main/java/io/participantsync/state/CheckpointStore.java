@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * <b>Group commit.</b> One writer thread commits marks and outcomes, many per transaction (a commit of the embedded
  * H2 store writes its changed pages to disk, so one commit per record would cost more than the record's HTTP call).
- * A mark is committed as soon as the writer is free (its record waits for it: {@link #mark} calls back after the
- * commit). An outcome may wait up to {@code flushInterval} to be committed with others; with an interval of zero
+ * Marks and outcomes wait up to {@code flushInterval} to be committed with others (a mark's record waits for it
+ * without a thread: {@link #mark} calls back after the commit; records are marked well before their turn to call, so
+ * the wait costs no throughput); with an interval of zero each is committed as soon as the writer is free, and
  * {@link #save} returns once its row is committed. At most {@code maxPending} outcomes are ever uncommitted (a save
  * beyond that waits), so a kill loses at most that many, and each of those rows still has its mark: it is reconciled,
  * not sent blindly, after the restart. Uncommitted writes are seen by {@link #find} and {@link #exists};
@@ -288,8 +289,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     }
 
     /**
-     * Queues a write-ahead mark; the writer commits it as soon as it is free and then calls {@code done} (on its own
-     * thread). A row that already has a mark or an outcome pending keeps it.
+     * Queues a write-ahead mark; the writer commits it with the others of the flush interval and then calls
+     * {@code done} (on its own thread). A row that already has a mark or an outcome pending keeps it.
      */
     @Override
     public void mark(Checkpoint mark, Consumer<RuntimeException> done) {
@@ -314,7 +315,9 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 pendingMarks++;
             }
             w.sequence = ++accepted;
-            flushNow = true;
+            if (flushNanos == 0 || pendingMarks >= Math.max(1, maxPending / 2)) {
+                flushNow = true;
+            }
             work.signal();
         } finally {
             lock.unlock();
@@ -464,8 +467,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     }
 
     /**
-     * The writer: commits what is pending at once when a mark waits, else once the interval since the first
-     * outcome has passed; then answers the marks' callers.
+     * The writer: commits what is pending once the interval since the first of it has passed (at once when asked to
+     * flush, or when many are pending), then answers the marks' callers.
      */
     private void writeLoop() {
         lock.lock();
@@ -478,7 +481,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                     return;
                 }
                 long left = firstPendingNanos + flushNanos - System.nanoTime();
-                while (!flushNow && !closed && pendingMarks == 0 && left > 0) {
+                while (!flushNow && !closed && left > 0) {
                     try {
                         left = work.awaitNanos(left);
                     } catch (InterruptedException e) {

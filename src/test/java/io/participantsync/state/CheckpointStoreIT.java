@@ -463,8 +463,8 @@ class CheckpointStoreIT {
             throws Exception {
         String url = url(db);
         try (StateStore store = StateStore.open(url, user(db), null, 2, new MutableClock(NOW))) {
-            // a long flush interval: outcomes may wait, marks may not
-            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofSeconds(30), 64);
+            // marks wait for the flush interval as outcomes do, and their caller is told once they are committed
+            CheckpointStore checkpoints = new CheckpointStore(store.dataSource(), Duration.ofMillis(100), 64);
             CheckpointStore other = new CheckpointStore(store);
             BlockingQueue<Long> seenByTheOtherProcessWhenTold = new LinkedBlockingQueue<>();
             for (long row = 1; row <= 3; row++) {
