@@ -3,6 +3,8 @@ package io.participantsync.provider;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,5 +142,14 @@ public interface ProviderAdapter {
      */
     default Set<String> secretKeys() {
         return Set.of();
+    }
+
+    /**
+     * This provider's simulator in the sandbox (with its sandbox credentials and seed data, in the provider's
+     * package), or empty when it has none: {@code --sandbox} then serves no such provider. Called once per sandbox
+     * started, with that sandbox's shared context.
+     */
+    default Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.empty();
     }
 }

@@ -14,6 +14,8 @@ import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -239,5 +241,11 @@ public final class EviaSignAdapter implements ProviderAdapter {
             }
         }
         return AdapterSupport.titleOrText(status, body);
+    }
+
+    /** The sandbox's EviaSign API: {@link EviaSignSimulator}, with {@link EviaSignSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new EviaSignSimulator(context));
     }
 }

@@ -27,6 +27,8 @@ import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -269,5 +271,11 @@ public final class OneflowAdapter implements ProviderAdapter {
         List<String> values = Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .distinct().toList();
         return values.isEmpty() ? defaults : values;
+    }
+
+    /** The sandbox's Oneflow API: {@link OneflowSimulator}, with {@link OneflowSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new OneflowSimulator(context));
     }
 }

@@ -23,6 +23,8 @@ import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,5 +299,14 @@ public final class SigningHubAdapter implements ProviderAdapter {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * The sandbox's SigningHub API: {@link SigningHubSimulator}, with {@link SigningHubSandboxCredentials} and its
+     * seed.
+     */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new SigningHubSimulator(context));
     }
 }

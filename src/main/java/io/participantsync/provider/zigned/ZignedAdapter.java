@@ -23,6 +23,8 @@ import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -208,5 +210,11 @@ public final class ZignedAdapter implements ProviderAdapter {
     @Override
     public String defaultBaseUrl(Connection connection) {
         return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
+    }
+
+    /** The sandbox's Zigned API: {@link ZignedSimulator}, with {@link ZignedSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new ZignedSimulator(context));
     }
 }

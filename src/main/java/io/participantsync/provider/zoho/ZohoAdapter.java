@@ -14,6 +14,8 @@ import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -271,5 +273,11 @@ public final class ZohoAdapter implements ProviderAdapter {
         m.put("ca", "zohocloud.ca");
         m.put("sa", "zoho.sa");
         return Collections.unmodifiableMap(m);
+    }
+
+    /** The sandbox's Zoho API: {@link ZohoSimulator}, with {@link ZohoSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new ZohoSimulator(context));
     }
 }
