@@ -120,7 +120,8 @@ public final class ParticipantSync implements AutoCloseable {
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
                 settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
-                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock);
+                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock,
+                providers.ids());
         if (httpIntake != null) {
             // after BatchHistory: a waiting request is woken only once the store holds the report
             batches.addListener(httpIntake);
