@@ -293,9 +293,17 @@ public final class ParticipantSync implements AutoCloseable {
         return new CheckpointStore(store.dataSource(), Duration.ofMillis(flushMs), maxPending);
     }
 
-    /** Providers with their {@code providers.<id>.*} settings. */
+    /**
+     * Providers with their {@code providers.<id>.*} settings: the standard five plus the adapter classes named in
+     * {@code providers.extra}.
+     */
     public static ProviderRegistry providers(Settings settings) {
-        return ProviderRegistry.standard(id -> settings.withPrefix("providers." + id + ".", Set.of()));
+        try {
+            return ProviderRegistry.configured(id -> settings.withPrefix("providers." + id + ".", Set.of()),
+                    settings.get("providers.extra"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("providers.extra: " + e.getMessage());
+        }
     }
 
     /** Runs until the process is stopped (SIGTERM / Ctrl-C), then shuts down gracefully. */
