@@ -4,7 +4,6 @@ import io.participantsync.auth.TokenRequestLimit;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
-import io.participantsync.provider.RegisteredProviders;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -78,9 +77,9 @@ public final class Connections {
         return keys;
     }
 
-    /** Connections as given (not validated), of the providers registered in this JVM. */
+    /** Connections as given (not validated), of the standard providers. */
     public static Connections of(Collection<Connection> connections) {
-        return of(connections, new ProviderRegistry(RegisteredProviders.adapters()));
+        return of(connections, ProviderRegistry.standardDefaults());
     }
 
     /** Connections as given (not validated), of {@code providers}. */

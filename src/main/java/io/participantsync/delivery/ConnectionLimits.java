@@ -5,7 +5,7 @@ import io.participantsync.config.Connections;
 import io.participantsync.config.Settings;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
-import io.participantsync.provider.RegisteredProviders;
+import io.participantsync.provider.ProviderRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,9 +69,10 @@ public record ConnectionLimits(String connection, int maxConcurrency, RateLimit 
         return out;
     }
 
-    /** The limits of one connection; its provider's default rate limit as registered in this JVM. */
+    /** The limits of one connection of a standard provider (with its default rate limit). */
     public static ConnectionLimits of(Connection c, Defaults d) {
-        return of(c, d, RegisteredProviders.find(c.provider()).flatMap(ProviderAdapter::defaultRateLimit));
+        return of(c, d, ProviderRegistry.standardDefaults().find(c.provider())
+                .flatMap(ProviderAdapter::defaultRateLimit));
     }
 
     /**

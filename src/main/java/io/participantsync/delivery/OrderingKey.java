@@ -5,7 +5,7 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.provider.ParticipantKey;
 import io.participantsync.provider.ProviderAdapter;
-import io.participantsync.provider.RegisteredProviders;
+import io.participantsync.provider.ProviderRegistry;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,8 +28,8 @@ public record OrderingKey(String key, String after) {
         }
         String prefix = provider + "|" + (connection == null ? "" : connection) + "|";
         // ---- the provider's part: its adapter says which participant (see ProviderAdapter.participantKey)
-        Optional<ProviderAdapter> adapter = connections != null ? connections.providers().find(provider)
-                : RegisteredProviders.find(provider);
+        Optional<ProviderAdapter> adapter = (connections != null ? connections.providers()
+                : ProviderRegistry.standardDefaults()).find(provider);
         ParticipantKey participant = adapter.isPresent() ? adapter.get().participantKey(update)
                 : ParticipantKey.of(update, CanonicalFields.LOCATORS.stream().sorted().toList());
         return new OrderingKey(prefix + participant.key(),

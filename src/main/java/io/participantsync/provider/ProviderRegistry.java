@@ -44,6 +44,18 @@ public final class ProviderRegistry {
         return new ProviderRegistry(standardAdapters(providerSettings));
     }
 
+    /**
+     * The standard providers with their default settings (no {@code providers.<id>.*}), built once: for code that
+     * has no configured registry at hand (connections made directly, e.g. in tests).
+     */
+    public static ProviderRegistry standardDefaults() {
+        return StandardDefaults.REGISTRY;
+    }
+
+    private static final class StandardDefaults {
+        static final ProviderRegistry REGISTRY = standard(id -> Map.of());
+    }
+
     /** The standard adapters: one line per provider. */
     static List<ProviderAdapter> standardAdapters(Function<String, Map<String, String>> providerSettings) {
         return List.of(

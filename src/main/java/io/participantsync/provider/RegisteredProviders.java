@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -14,8 +13,8 @@ import java.util.function.Function;
  * secrets {@link Connection#toString()} hides, the canonical fields a CSV header or field mapping may name, the
  * sensitive fields every output masks. It holds the standard providers from the start (so a record is masked even
  * before any registry is built) and every provider a {@link ProviderRegistry} has been built with since; each set is
- * the union over them. A provider once registered stays known: its fields are only ever names, and its secrets must
- * stay hidden.
+ * the union over them. A provider once registered stays known here: these are only names of fields and keys (which
+ * must stay masked), never a provider a registry resolves.
  */
 public final class RegisteredProviders {
 
@@ -63,16 +62,6 @@ public final class RegisteredProviders {
         if (!same) {
             known = current.with(adapters);
         }
-    }
-
-    /** The adapter last registered under {@code id}. */
-    public static Optional<ProviderAdapter> find(String id) {
-        return Optional.ofNullable(id == null ? null : known.adapters().get(id));
-    }
-
-    /** Every registered adapter, one per id. */
-    public static Collection<ProviderAdapter> adapters() {
-        return known.adapters().values();
     }
 
     /** Every registered provider's locator fields. */

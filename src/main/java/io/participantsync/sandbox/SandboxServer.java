@@ -134,7 +134,7 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     private static ProviderRegistry standardProviders() {
-        return ProviderRegistry.standard(id -> Map.of());
+        return ProviderRegistry.standardDefaults();
     }
 
     /** The ids of the simulated providers, in registration order. */
