@@ -41,7 +41,13 @@ public final class ProviderRegistry {
      * enum lists.
      */
     public static ProviderRegistry standard(Function<String, Map<String, String>> providerSettings) {
-        return new ProviderRegistry(standardAdapters(providerSettings));
+        return new ProviderRegistry(List.of(
+                new OneflowAdapter(providerSettings.apply("oneflow")),
+                new ZignedAdapter(providerSettings.apply("zigned")),
+                new SigningHubAdapter(providerSettings.apply("signinghub")),
+                new EviaSignAdapter(providerSettings.apply("eviasign")),
+                new ZohoAdapter(providerSettings.apply("zoho"))
+        ));
     }
 
     /**
@@ -56,17 +62,6 @@ public final class ProviderRegistry {
         static final ProviderRegistry REGISTRY = standard(id -> Map.of());
     }
 
-    /** The standard adapters: one line per provider. */
-    static List<ProviderAdapter> standardAdapters(Function<String, Map<String, String>> providerSettings) {
-        return List.of(
-                new OneflowAdapter(providerSettings.apply("oneflow")),
-                new ZignedAdapter(providerSettings.apply("zigned")),
-                new SigningHubAdapter(providerSettings.apply("signinghub")),
-                new EviaSignAdapter(providerSettings.apply("eviasign")),
-                new ZohoAdapter(providerSettings.apply("zoho"))
-        );
-    }
-
     /**
      * The standard providers plus the adapter classes named in {@code extra} (the {@code providers.extra} setting:
      * fully qualified class names, comma-separated; blank = none), loaded from the classpath. An extra adapter class
@@ -77,7 +72,7 @@ public final class ProviderRegistry {
      *                                  constructor, failing to construct, or an id that is already registered
      */
     public static ProviderRegistry configured(Function<String, Map<String, String>> providerSettings, String extra) {
-        List<ProviderAdapter> adapters = new ArrayList<>(standardAdapters(providerSettings));
+        List<ProviderAdapter> adapters = new ArrayList<>(standard(providerSettings).adapters());
         if (extra != null) {
             for (String name : extra.split(",")) {
                 if (!name.isBlank()) {

@@ -10,19 +10,19 @@ import java.util.function.Function;
 
 /**
  * What the providers registered in this JVM declare, for code that has no {@link ProviderRegistry} at hand: the
- * secrets {@link Connection#toString()} hides, the canonical fields a CSV header or field mapping may name, the
- * sensitive fields every output masks. It holds the standard providers from the start (so a record is masked even
- * before any registry is built) and every provider a {@link ProviderRegistry} has been built with since; each set is
- * the union over them. A provider once registered stays known here: these are only names of fields and keys (which
+ * secret keys {@link Connection#toString()} hides, the canonical fields a CSV header or field mapping may name, the
+ * sensitive fields every output masks. It always holds the standard providers (so a record is masked even before any
+ * registry is built) and every provider a {@link ProviderRegistry} has been built with; each set is the union over
+ * them. A provider once registered stays known here: these are only names of fields and keys (which
  * must stay masked), never a provider a registry resolves.
  */
 public final class RegisteredProviders {
 
     /** One immutable state; replaced as a whole when a registry brings a provider or a fact not known yet. */
     private record Known(Map<String, ProviderAdapter> adapters, Set<String> locators, Set<String> changes,
-            Set<String> sensitive, Set<String> secretKeys, Set<String> connectionKeys) {
+            Set<String> sensitive, Set<String> secretKeys) {
 
-        static final Known NONE = new Known(Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+        static final Known NONE = new Known(Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
 
         Known with(Collection<ProviderAdapter> more) {
             Map<String, ProviderAdapter> byId = new LinkedHashMap<>(adapters);
@@ -31,12 +31,7 @@ public final class RegisteredProviders {
                     union(locators, more, a -> a.fields().locators()),
                     union(changes, more, a -> a.fields().changes()),
                     union(sensitive, more, a -> a.fields().sensitive()),
-                    union(secretKeys, more, ProviderAdapter::secretKeys),
-                    union(connectionKeys, more, a -> {
-                        Set<String> keys = new LinkedHashSet<>(a.connectionKeys());
-                        keys.addAll(a.secretKeys());
-                        return keys;
-                    }));
+                    union(secretKeys, more, ProviderAdapter::secretKeys));
         }
 
         private static Set<String> union(Set<String> known, Collection<ProviderAdapter> more,
@@ -47,7 +42,7 @@ public final class RegisteredProviders {
         }
     }
 
-    private static volatile Known known = Known.NONE.with(ProviderRegistry.standardAdapters(id -> Map.of()));
+    private static volatile Known known = Known.NONE;
 
     private RegisteredProviders() {
     }
@@ -64,28 +59,29 @@ public final class RegisteredProviders {
         }
     }
 
+    /** The facts known now; the standard providers always among them (their registry is built once, on first use). */
+    private static Known current() {
+        ProviderRegistry.standardDefaults();
+        return known;
+    }
+
     /** Every registered provider's locator fields. */
     public static Set<String> locators() {
-        return known.locators();
+        return current().locators();
     }
 
     /** Every registered provider's change fields. */
     public static Set<String> changes() {
-        return known.changes();
+        return current().changes();
     }
 
     /** Every registered provider's sensitive fields. */
     public static Set<String> sensitive() {
-        return known.sensitive();
+        return current().sensitive();
     }
 
     /** Every registered provider's secret connection keys. */
     public static Set<String> secretKeys() {
-        return known.secretKeys();
-    }
-
-    /** Every registered provider's own connection keys, secrets included. */
-    public static Set<String> connectionKeys() {
-        return known.connectionKeys();
+        return current().secretKeys();
     }
 }
