@@ -118,7 +118,7 @@ public final class SandboxServer implements AutoCloseable {
 
     /** Starts a sandbox of the standard providers on 127.0.0.1 with a request pool of {@code threads} daemon threads. */
     public static SandboxServer start(int port, int threads) {
-        return start(port, threads, standardProviders());
+        return start(port, threads, ProviderRegistry.standardDefaults());
     }
 
     /**
@@ -131,10 +131,6 @@ public final class SandboxServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the sandbox on port " + port, e);
         }
-    }
-
-    private static ProviderRegistry standardProviders() {
-        return ProviderRegistry.standardDefaults();
     }
 
     /** The ids of the simulated providers, in registration order. */
@@ -168,7 +164,7 @@ public final class SandboxServer implements AutoCloseable {
      * whose output masks the secrets.
      */
     public static Map<String, String> connectionProperties(String serverUrl) {
-        return connectionProperties(serverUrl, standardProviders());
+        return connectionProperties(serverUrl, ProviderRegistry.standardDefaults());
     }
 
     /** The same properties for a sandbox of {@code providers} at {@code serverUrl}. */
