@@ -122,7 +122,8 @@ public final class ParticipantSync implements AutoCloseable {
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
                 settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
-                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock);
+                new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock,
+                providers.ids());
         if (httpIntake != null) {
             // after BatchHistory: a waiting request is woken only once the store holds the report
             batches.addListener(httpIntake);
@@ -299,9 +300,17 @@ public final class ParticipantSync implements AutoCloseable {
         return new CheckpointStore(store.dataSource(), Duration.ofMillis(flushMs), maxPending);
     }
 
-    /** Providers with their {@code providers.<id>.*} settings. */
+    /**
+     * Providers with their {@code providers.<id>.*} settings: the standard five plus the adapter classes named in
+     * {@code providers.extra}.
+     */
     public static ProviderRegistry providers(Settings settings) {
-        return ProviderRegistry.standard(id -> settings.withPrefix("providers." + id + ".", Set.of()));
+        try {
+            return ProviderRegistry.configured(id -> settings.withPrefix("providers." + id + ".", Set.of()),
+                    settings.get("providers.extra"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("providers.extra: " + e.getMessage());
+        }
     }
 
     /** Runs until the process is stopped (SIGTERM / Ctrl-C), then shuts down gracefully. */

@@ -2,6 +2,7 @@ package io.participantsync.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.ParticipantSync;
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
 import io.participantsync.sandbox.SandboxServer;
@@ -34,7 +35,8 @@ final class Runtime implements AutoCloseable {
         Settings settings = Settings.load(options.config);
         SandboxServer sandbox = null;
         if (options.sandbox) {
-            sandbox = SandboxServer.start(0);
+            // the providers of this configuration (providers.extra included), each with its simulator
+            sandbox = SandboxServer.start(0, SandboxServer.DEFAULT_THREADS, ParticipantSync.providers(settings));
             applyKnobs(settings, sandbox);
             settings.overrideAll(sandboxOverrides(settings, sandbox.connectionProperties()));
         }

@@ -1,5 +1,8 @@
 package io.participantsync.cli;
 
+import io.participantsync.Application;
+import io.participantsync.ParticipantSync;
+import io.participantsync.config.Settings;
 import io.participantsync.provider.Connection;
 import io.participantsync.sandbox.SandboxServer;
 import java.util.Map;
@@ -7,13 +10,24 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-/** {@code sandbox [--port N] [--threads N]}: the provider simulators on their own, until stopped. */
+/**
+ * {@code sandbox [--port N] [--threads N]}: the simulators of the registered providers (the five, plus those of
+ * {@code providers.extra} in the {@code --config} file) on their own, until stopped.
+ */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = "Run the simulators of all five provider APIs (and their token endpoints) until stopped, and "
-                + "print the connection settings that point at them.")
+        description = "Run the simulators of the provider APIs (and their token endpoints) until stopped, and print "
+                + "the connection settings that point at them.")
 public final class SandboxCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions global;
+
+    @ParentCommand
+    Application parent;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "8089", description = "Port on 127.0.0.1 "
             + "(0 = any free port; default ${DEFAULT-VALUE})")
@@ -25,7 +39,8 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SandboxServer server = SandboxServer.start(port, Math.max(1, threads));
+        Settings settings = Settings.load(global.merge(parent == null ? null : parent.global).config);
+        SandboxServer server = SandboxServer.start(port, Math.max(1, threads), ParticipantSync.providers(settings));
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("Sandbox providers listening on " + server.url());
         System.out.println("Connection settings (sandbox-only credentials; use with --config):");

@@ -7,6 +7,7 @@ import io.participantsync.provider.ProviderRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,16 +21,20 @@ import java.util.stream.Collectors;
  */
 public final class Connections {
 
-    /** Every key a connection may have; also the keys an environment variable can set for a declared connection. */
-    public static final Set<String> KEYS = Set.of("provider", "base-url", "token-url", "api-token", "user-email",
-            "client-id", "client-secret", "username", "password", "scope", "refresh-token", "access-token",
-            "api-version", "data-centre", "audit-author-type", "audit-author-ip", "audit-device", "rate-limit",
-            "max-concurrency", "max-attempts", "retry-budget", "breaker-failures", "breaker-wait", "token-rate-limit");
+    /**
+     * The keys every connection may have, whatever its provider; a provider adds its own
+     * ({@link ProviderAdapter#connectionKeys()}, {@link ProviderAdapter#secretKeys()}). An environment variable can set
+     * these keys for a declared connection.
+     */
+    public static final Set<String> KEYS = Set.of("provider", "base-url", "rate-limit", "max-concurrency",
+            "max-attempts", "retry-budget", "breaker-failures", "breaker-wait", "token-rate-limit");
 
     private final Map<String, Connection> byName;
+    private final ProviderRegistry providers;
 
-    private Connections(Map<String, Connection> byName) {
+    private Connections(Map<String, Connection> byName, ProviderRegistry providers) {
         this.byName = byName;
+        this.providers = providers;
     }
 
     /** Reads and validates every declared connection; throws naming each missing or invalid key. */
@@ -38,13 +43,13 @@ public final class Connections {
         List<String> problems = new ArrayList<>();
         for (String name : settings.connectionNames()) {
             String prefix = "connections." + name + ".";
-            Map<String, String> values = new LinkedHashMap<>(settings.withPrefix(prefix, KEYS));
-            String provider = values.get("provider");
+            String provider = settings.withPrefix(prefix, KEYS).get("provider");
             Optional<ProviderAdapter> adapter = providers.find(provider);
             if (adapter.isEmpty()) {
                 problems.add(prefix + "provider '" + provider + "' is not one of " + String.join(", ", providers.ids()));
                 continue;
             }
+            Map<String, String> values = new LinkedHashMap<>(settings.withPrefix(prefix, keys(adapter.get())));
             Connection probe = new Connection(name, provider, values);
             if (!probe.has("base-url")) {
                 values.put("base-url", adapter.get().defaultBaseUrl(probe));
@@ -61,13 +66,32 @@ public final class Connections {
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }
-        return new Connections(byName);
+        return new Connections(byName, providers);
     }
 
+    /** Every key a connection of {@code adapter}'s provider may have. */
+    public static Set<String> keys(ProviderAdapter adapter) {
+        Set<String> keys = new LinkedHashSet<>(KEYS);
+        keys.addAll(adapter.connectionKeys());
+        keys.addAll(adapter.secretKeys());
+        return keys;
+    }
+
+    /** Connections as given (not validated), of the standard providers. */
     public static Connections of(Collection<Connection> connections) {
+        return of(connections, ProviderRegistry.standardDefaults());
+    }
+
+    /** Connections as given (not validated), of {@code providers}. */
+    public static Connections of(Collection<Connection> connections, ProviderRegistry providers) {
         Map<String, Connection> byName = new LinkedHashMap<>();
         connections.forEach(c -> byName.put(c.name(), c));
-        return new Connections(byName);
+        return new Connections(byName, providers);
+    }
+
+    /** The providers these connections were validated against: the adapter of each connection's provider. */
+    public ProviderRegistry providers() {
+        return providers;
     }
 
     public Optional<Connection> find(String name) {

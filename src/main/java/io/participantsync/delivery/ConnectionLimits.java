@@ -4,11 +4,14 @@ import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Connections;
 import io.participantsync.config.Settings;
 import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One connection's delivery limits: calls in flight ({@code max-concurrency}), requests per window
@@ -19,9 +22,6 @@ import java.util.Map;
  */
 public record ConnectionLimits(String connection, int maxConcurrency, RateLimit rateLimit, int maxAttempts,
         Duration retryBudget, int breakerFailures, Duration breakerWait) {
-
-    /** Oneflow documents about 1000 requests per 5 minutes per token; the other providers document no limit. */
-    public static final Map<String, String> DEFAULT_RATE_LIMITS = Map.of("oneflow", "1000/5m");
 
     /** The keys this record reads under {@code connections.<name>.}. */
     public static final List<String> KEYS = List.of("max-concurrency", "rate-limit", "max-attempts", "retry-budget",
@@ -57,7 +57,8 @@ public record ConnectionLimits(String connection, int maxConcurrency, RateLimit 
         List<String> problems = new ArrayList<>();
         for (Connection c : connections.all()) {
             try {
-                out.put(c.name(), of(c, defaults));
+                out.put(c.name(), of(c, defaults, connections.providers().find(c.provider())
+                        .flatMap(ProviderAdapter::defaultRateLimit)));
             } catch (ConfigurationException e) {
                 problems.addAll(e.problems());
             }
@@ -68,8 +69,19 @@ public record ConnectionLimits(String connection, int maxConcurrency, RateLimit 
         return out;
     }
 
-    /** The limits of one connection. */
+    /** The limits of one connection of a standard provider (with its default rate limit). */
     public static ConnectionLimits of(Connection c, Defaults d) {
+        return of(c, d, ProviderRegistry.standardDefaults().find(c.provider())
+                .flatMap(ProviderAdapter::defaultRateLimit));
+    }
+
+    /**
+     * The limits of one connection.
+     *
+     * @param defaultRateLimit the provider's rate limit when the connection sets none
+     *                         ({@link ProviderAdapter#defaultRateLimit()})
+     */
+    public static ConnectionLimits of(Connection c, Defaults d, Optional<String> defaultRateLimit) {
         List<String> problems = new ArrayList<>();
         int concurrency = integer(problems, c, "max-concurrency", d.maxConcurrency());
         int attempts = integer(problems, c, "max-attempts", d.maxAttempts());
@@ -77,7 +89,7 @@ public record ConnectionLimits(String connection, int maxConcurrency, RateLimit 
         Duration budget = duration(problems, c, "retry-budget", d.retryBudget());
         Duration wait = duration(problems, c, "breaker-wait", d.breakerWait());
         RateLimit rate = null;
-        String rateValue = c.get("rate-limit", DEFAULT_RATE_LIMITS.get(c.provider()));
+        String rateValue = c.get("rate-limit", defaultRateLimit.orElse(null));
         if (rateValue != null) {
             try {
                 rate = RateLimit.parse(c.prefix() + "rate-limit", rateValue);

@@ -1,7 +1,9 @@
 package io.participantsync.intake;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.core.BatchListener;
 import io.participantsync.core.BatchReport;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -80,6 +83,9 @@ public final class HttpIntake implements BatchListener {
     private static final String JSON = "application/json";
     private static final String BATCHES_PATH = "/api/v1/batches/";
     private static final String OPENAPI_RESOURCE = "/openapi/participant-sync-api.json";
+    /** Where the document's {@code provider} field is: its enum is the registry's ids. */
+    private static final JsonPointer PROVIDER_SCHEMA = JsonPointer.compile(
+            "/components/schemas/ParticipantUpdate/properties/provider");
     private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final Pattern PARSE_STOP = Pattern.compile("parsing stopped at row (\\d+)[^:]*: (.*)");
     private static final Logger LOG = LoggerFactory.getLogger(HttpIntake.class);
@@ -97,15 +103,19 @@ public final class HttpIntake implements BatchListener {
     private final ObjectMapper json = new ObjectMapper();
     /** Batches accepted by this instance and not finished yet: their progress, and a signal for {@code ?wait}. */
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final List<String> providerIds;
     private volatile byte[] openApi;
 
     /**
-     * @param reportDir where each batch's JSON report file is written ({@code <data.dir>/batches})
-     * @param accepted  where accepted bodies are kept until their batch finished
-     * @param settled   told the source id of a finished batch (its checkpoints can go)
+     * @param reportDir   where each batch's JSON report file is written ({@code <data.dir>/batches})
+     * @param accepted    where accepted bodies are kept until their batch finished
+     * @param settled     told the source id of a finished batch (its checkpoints can go)
+     * @param providerIds the registered providers: the OpenAPI document's {@code provider} enum
      */
     public HttpIntake(StateStore store, CsvRecordReader csvReader, ApiKeys keys, long maxBodyBytes,
-            int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock) {
+            int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock,
+            Collection<String> providerIds) {
+        this.providerIds = List.copyOf(providerIds);
         this.store = store;
         this.csvReader = csvReader;
         this.keys = keys;
@@ -330,7 +340,10 @@ public final class HttpIntake implements BatchListener {
 
     // ---- GET /api/v1/openapi.json --------------------------------------------------------------------------
 
-    /** Answers the OpenAPI 3 document of this API (a resource in the jar). */
+    /**
+     * Answers the OpenAPI 3 document of this API: a resource in the jar, with the registered providers as the
+     * {@code provider} enum.
+     */
     public void openApi(Exchange e) {
         // public: it describes the API and holds no data
         e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
@@ -341,7 +354,10 @@ public final class HttpIntake implements BatchListener {
                 if (in == null) {
                     throw new IllegalStateException("missing resource " + OPENAPI_RESOURCE);
                 }
-                doc = in.readAllBytes();
+                JsonNode tree = json.readTree(in);
+                ArrayNode ids = ((ObjectNode) tree.at(PROVIDER_SCHEMA)).putArray("enum");
+                providerIds.forEach(ids::add);
+                doc = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }

@@ -1,14 +1,22 @@
 package io.participantsync.model;
 
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.RegisteredProviders;
+import io.participantsync.provider.RegisteredSet;
 import java.util.Set;
 
-/** The canonical field names shared by every input (CSV headers, JSON keys) and every provider adapter. */
+/**
+ * The canonical field names shared by every input (CSV headers, JSON keys) and the provider adapters. Which of them
+ * are locators, changes or sensitive is each provider's to say ({@link ProviderAdapter#fields()}): the sets here are
+ * the union over the providers registered in this JVM, so a provider's own field (one this class does not name) is
+ * canonical once the provider is registered.
+ */
 public final class CanonicalFields {
 
     public static final String PROVIDER = "provider";
     public static final String CONNECTION = "connection";
 
-    // Locators: which participant to update. Each provider needs its own subset.
+    // Names of the five standard providers' fields. Locators: which participant to update.
     public static final String CONTRACT_ID = "contract_id";
     public static final String PARTY_ID = "party_id";
     public static final String PARTICIPANT_ID = "participant_id";
@@ -44,19 +52,17 @@ public final class CanonicalFields {
 
     public static final Set<String> ROUTING = Set.of(PROVIDER, CONNECTION);
 
-    public static final Set<String> LOCATORS = Set.of(CONTRACT_ID, PARTY_ID, PARTICIPANT_ID, AGREEMENT_ID, PACKAGE_ID,
-            WORKFLOW_ORDER, REQUEST_ID, ORGANIZATION, CURRENT_EMAIL, ORGNAME);
+    /** Every registered provider's locator fields (see {@link ProviderAdapter#fields()}). */
+    public static final Set<String> LOCATORS = new RegisteredSet(RegisteredProviders::locators);
 
-    public static final Set<String> CHANGES = Set.of(NAME, EMAIL, PHONE_NUMBER, TITLE, IDENTIFICATION_NUMBER, SIGNATORY,
-            CAN_UPDATE_CONTRACT, DELIVERY_CHANNEL, SIGN_METHOD, TWO_STEP_AUTHENTICATION_METHOD, ROLE,
-            DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE, EMAIL_NOTIFICATION, OTP_REQUIRED, OTP_ACCESS_CODE,
-            OTP_MOBILE_NUMBER, OTP_TYPE, PRIVATE_MESSAGE);
+    /** Every registered provider's change fields. */
+    public static final Set<String> CHANGES = new RegisteredSet(RegisteredProviders::changes);
 
     /**
      * Values that are secrets or personal numbers: they are sent to the provider but never written to logs, reports
-     * or dead letters.
+     * or dead letters. Every registered provider's sensitive fields.
      */
-    public static final Set<String> SENSITIVE = Set.of(IDENTIFICATION_NUMBER, OTP_ACCESS_CODE);
+    public static final Set<String> SENSITIVE = new RegisteredSet(RegisteredProviders::sensitive);
 
     public static final String MASK = "***";
 

@@ -11,9 +11,11 @@ import java.util.TreeMap;
  */
 public record Connection(String name, String provider, Map<String, String> settings) {
 
-    /** Setting keys whose values are secrets. */
-    public static final Set<String> SECRET_KEYS = Set.of("api-token", "client-secret", "password", "refresh-token",
-            "access-token");
+    /**
+     * Setting keys whose values are secrets: the union of every registered provider's
+     * {@link ProviderAdapter#secretKeys()} (see {@link RegisteredProviders}).
+     */
+    public static final Set<String> SECRET_KEYS = new RegisteredSet(RegisteredProviders::secretKeys);
 
     public Connection {
         settings = Map.copyOf(settings);

@@ -3,13 +3,21 @@ package io.participantsync.provider;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The only code that knows a provider: validates a canonical record, builds the HTTP call, and reads the answer.
- * Adapters make no network calls; the delivery route sends what they build with camel-http.
+ * The only code that knows a provider: validates a canonical record, builds the HTTP call, and reads the answer; and
+ * everything else the rest of the service asks about the provider (its canonical fields, the participant identity
+ * updates are ordered by, its default rate limit, its connection keys and which of them are secrets, its sandbox
+ * simulator). Adapters make no network calls; the delivery route sends what they build with camel-http.
+ * <p>
+ * A provider is one package with its adapter, registered by one line in {@link ProviderRegistry#standard} (or, for a
+ * provider outside this code base, the {@code providers.extra} setting).
  */
 public interface ProviderAdapter {
 
@@ -91,4 +99,57 @@ public interface ProviderAdapter {
 
     /** The provider's production API base, used when {@code base-url} is not set. */
     String defaultBaseUrl(Connection connection);
+
+    // ---- what the rest of the service asks about the provider -------------------------------------------------
+
+    /**
+     * The canonical fields this provider knows: its locators, its changes and which of them are sensitive. Fixed per
+     * adapter class (not read from settings). A field no other provider knows is a canonical field as soon as the
+     * provider is registered: CSV headers and field mappings may name it, and a sensitive one is masked everywhere.
+     */
+    ProviderFields fields();
+
+    /**
+     * The participant {@code update} is for, as the delivery core orders updates: equal keys (on one connection) are
+     * applied one at a time, in arrival order. The default is the values of the provider's locators; a provider whose
+     * locator moves when an update is applied overrides it (SigningHub keys by package, Evia Sign and Zoho by current
+     * email with {@link ParticipantKey#after()} for an email change). Called for records that may not be valid.
+     */
+    default ParticipantKey participantKey(ParticipantUpdate update) {
+        return ParticipantKey.of(update, fields().locators());
+    }
+
+    /**
+     * The rate limit of a connection that sets no {@code rate-limit}, as {@code <count>/<window>} (e.g.
+     * {@code 1000/5m}); empty when the provider documents none.
+     */
+    default Optional<String> defaultRateLimit() {
+        return Optional.empty();
+    }
+
+    /**
+     * The keys under {@code connections.<name>.} this provider reads beyond the ones every connection has
+     * ({@code provider}, {@code base-url}, the delivery limits, {@code token-rate-limit}): credentials, account
+     * options. Environment variables are read for these keys (and {@link #secretKeys()}).
+     */
+    default Set<String> connectionKeys() {
+        return Set.of();
+    }
+
+    /**
+     * The connection keys whose values are secrets (API tokens, client secrets, passwords, refresh tokens): never
+     * shown in output, logs, reports or error messages.
+     */
+    default Set<String> secretKeys() {
+        return Set.of();
+    }
+
+    /**
+     * This provider's simulator in the sandbox (with its sandbox credentials and seed data, in the provider's
+     * package), or empty when it has none: {@code --sandbox} then serves no such provider. Called once per sandbox
+     * started, with that sandbox's shared context.
+     */
+    default Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.empty();
+    }
 }

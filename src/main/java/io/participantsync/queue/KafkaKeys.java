@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class KafkaKeys {
 
-    /** Locator fields in key order. */
+    /** Locator fields in key order (the five standard providers'; other registered locators follow by name). */
     public static final List<String> LOCATOR_ORDER = List.of(CanonicalFields.CONTRACT_ID, CanonicalFields.PARTY_ID,
             CanonicalFields.PARTICIPANT_ID, CanonicalFields.AGREEMENT_ID, CanonicalFields.PACKAGE_ID,
             CanonicalFields.WORKFLOW_ORDER, CanonicalFields.REQUEST_ID, CanonicalFields.ORGANIZATION,
@@ -47,16 +47,22 @@ public final class KafkaKeys {
             key.append(provider.trim().toLowerCase(Locale.ROOT));
         }
         for (String field : LOCATOR_ORDER) {
-            String v = fields.get(field);
-            if (v != null && !v.isBlank()) {
-                String value = v.trim();
-                if (CanonicalFields.CURRENT_EMAIL.equals(field)) {
-                    // emails match case-insensitively at the providers
-                    value = value.toLowerCase(Locale.ROOT);
-                }
-                key.append('|').append(field).append('=').append(value);
-            }
+            append(key, field, fields.get(field));
         }
+        // the locators of providers registered beyond the five, by name
+        CanonicalFields.LOCATORS.stream().filter(f -> !LOCATOR_ORDER.contains(f)).sorted()
+                .forEach(f -> append(key, f, fields.get(f)));
         return key.toString();
+    }
+
+    private static void append(StringBuilder key, String field, String v) {
+        if (v != null && !v.isBlank()) {
+            String value = v.trim();
+            if (CanonicalFields.CURRENT_EMAIL.equals(field)) {
+                // emails match case-insensitively at the providers
+                value = value.toLowerCase(Locale.ROOT);
+            }
+            key.append('|').append(field).append('=').append(value);
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,15 @@ import java.util.regex.Pattern;
  */
 public final class UnparseableMessages {
 
-    /** A sensitive field's value in JSON-like text: a quoted string or a bare token. */
-    private static final List<Pattern> SENSITIVE_VALUES = sensitivePatterns();
+    /** The patterns of a set of sensitive fields. */
+    private record SensitivePatterns(Set<String> fields, List<Pattern> patterns) {
+    }
+
+    /**
+     * A sensitive field's value in JSON-like text: a quoted string or a bare token; made again when a provider
+     * registered since brought sensitive fields of its own.
+     */
+    private static volatile SensitivePatterns sensitiveValues = new SensitivePatterns(Set.of(), List.of());
 
     private final Path dir;
     private final Clock clock;
@@ -72,7 +80,7 @@ public final class UnparseableMessages {
             return null;
         }
         String out = text;
-        for (Pattern p : SENSITIVE_VALUES) {
+        for (Pattern p : sensitivePatterns()) {
             Matcher m = p.matcher(out);
             out = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + "\"" + CanonicalFields.MASK + "\""));
         }
@@ -80,14 +88,20 @@ public final class UnparseableMessages {
     }
 
     private static List<Pattern> sensitivePatterns() {
+        Set<String> fields = Set.copyOf(CanonicalFields.SENSITIVE);
+        SensitivePatterns known = sensitiveValues;
+        if (known.fields().equals(fields)) {
+            return known.patterns();
+        }
         List<Pattern> patterns = new ArrayList<>();
-        for (String field : CanonicalFields.SENSITIVE) {
+        for (String field : fields) {
             // field names match like CSV headers: any case, '_' written as space or hyphen too
             String name = field.replace("_", "[ _-]");
             patterns.add(Pattern.compile("(\"" + name + "\"\\s*:\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"?|[^,}\\]\\s]+)",
                     Pattern.CASE_INSENSITIVE));
         }
-        return List.copyOf(patterns);
+        sensitiveValues = new SensitivePatterns(fields, List.copyOf(patterns));
+        return sensitiveValues.patterns();
     }
 
     private static String safe(String s) {

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -19,8 +23,16 @@ import java.util.regex.Pattern;
  * One provider's simulated API and token endpoint: routes its own paths, checks its own credentials and tokens,
  * enforces its state rules and answers in its own error format. State lives in concurrent maps with per-participant
  * (or per-container) locks, never one lock for everything.
+ * <p>
+ * Each provider's simulator lives in the provider's package, next to its adapter, which hands it to the
+ * {@link SandboxServer} ({@code ProviderAdapter.simulator}); with it the provider's sandbox credentials and its seed
+ * data ({@value #SEED_RESOURCE} beside the simulator class on the classpath). The server serves the simulator under
+ * each of its {@link #prefixes()} and handles knobs, faults, counting and the edit log.
  */
-abstract class ProviderSimulator {
+public abstract class ProviderSimulator {
+
+    /** The seed file's name, in the simulator class's own package on the classpath. */
+    public static final String SEED_RESOURCE = "sandbox-seed.json";
 
     private static final Pattern EMAIL = Pattern.compile(
             "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
@@ -28,31 +40,59 @@ abstract class ProviderSimulator {
     protected final SimulatorContext ctx;
     protected final ObjectMapper mapper;
 
-    ProviderSimulator(SimulatorContext ctx) {
+    protected ProviderSimulator(SimulatorContext ctx) {
         this.ctx = ctx;
         this.mapper = ctx.mapper();
     }
 
-    /** The provider id: {@code oneflow}, {@code zigned}, {@code signinghub}, {@code eviasign} or {@code zoho}. */
-    abstract String id();
+    /** The provider id, the same as its adapter's. */
+    public abstract String id();
+
+    /**
+     * The first path segments this simulator answers under ({@code /<prefix>/...}): its id, and e.g. a separate
+     * token host ({@code zoho-accounts}).
+     */
+    protected List<String> prefixes() {
+        return List.of(id());
+    }
+
+    /**
+     * JSON keys of this provider's request bodies whose values the sandbox's edit log endpoint masks (personal
+     * numbers, OTP codes), at any depth.
+     */
+    protected Set<String> maskedKeys() {
+        return Set.of();
+    }
 
     /** Whether the request goes to the token endpoint (token calls escape scripted and random faults). */
-    abstract boolean isTokenCall(SandboxRequest request);
+    protected abstract boolean isTokenCall(SandboxRequest request);
 
     /** Answers a request whose first path segment is one of this provider's prefixes. */
-    abstract SandboxResponse handle(SandboxRequest request);
+    protected abstract SandboxResponse handle(SandboxRequest request);
 
     /** The provider's own error answer for {@code status} (used for scripted and random faults too). */
-    abstract SandboxResponse error(int status, String message);
+    protected abstract SandboxResponse error(int status, String message);
 
-    /** Drops all state and loads this provider's part of the seed file (may be missing). */
-    abstract void seed(JsonNode seed);
+    /** Drops all state and loads the seed (a copy of {@link #seedData()}). */
+    protected abstract void seed(JsonNode seed);
+
+    /**
+     * This provider's seed: {@value #SEED_RESOURCE} in the simulator class's package on the classpath, or an empty
+     * object when there is none. Read once, when the sandbox starts.
+     */
+    protected JsonNode seedData() {
+        try (InputStream in = getClass().getResourceAsStream(SEED_RESOURCE)) {
+            return in == null ? mapper.createObjectNode() : mapper.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sandbox seed of " + id(), e);
+        }
+    }
 
     /** Current state of one participant; the locator is provider-specific (see {@link SandboxServer#participant}). */
-    abstract Optional<JsonNode> participant(String... locator);
+    protected abstract Optional<JsonNode> participant(String... locator);
 
     /** The sandbox connection properties of this provider's connections. */
-    abstract void connectionProperties(Map<String, String> into, String serverUrl);
+    protected abstract void connectionProperties(Map<String, String> into, String serverUrl);
 
     protected final JsonNode parseBody(SandboxRequest request) {
         if (request.body().length == 0) {
@@ -86,6 +126,11 @@ abstract class ProviderSimulator {
         String prefix = "connections." + account + ".";
         into.put(prefix + "provider", id());
         return prefix;
+    }
+
+    /** Random hex digits (for issued tokens), from the sandbox's token store. */
+    protected final String randomHex(int bytes) {
+        return ctx.tokens().randomHex(bytes);
     }
 
     /** Whether the request carries {@code Authorization: <scheme> <token>} with a live token of this provider. */

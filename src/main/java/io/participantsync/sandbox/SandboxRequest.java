@@ -14,7 +14,7 @@ import java.util.Map;
  * One HTTP request as the simulators see it: method, the path split into percent-decoded segments (a trailing slash
  * gives a last empty segment, which Zoho's routing needs), query parameters, headers and the raw body.
  */
-record SandboxRequest(String method, List<String> segments, Map<String, String> query, Headers headers,
+public record SandboxRequest(String method, List<String> segments, Map<String, String> query, Headers headers,
         byte[] body) {
 
     static SandboxRequest of(String method, String rawPath, String rawQuery, Headers headers, byte[] body) {
@@ -32,32 +32,32 @@ record SandboxRequest(String method, List<String> segments, Map<String, String> 
                 parseForm(rawQuery), headers, body);
     }
 
-    String header(String name) {
+    public String header(String name) {
         String v = headers.getFirst(name);
         return v == null ? null : v.trim();
     }
 
-    String bodyText() {
+    public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    boolean isJson() {
+    public boolean isJson() {
         String ct = header("Content-Type");
         return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/json");
     }
 
     /** The body read as {@code application/x-www-form-urlencoded}. */
-    Map<String, String> form() {
+    public Map<String, String> form() {
         return parseForm(bodyText());
     }
 
     /** Segment {@code i}, or {@code null} when the path is shorter. */
-    String segment(int i) {
+    public String segment(int i) {
         return i < segments.size() ? segments.get(i) : null;
     }
 
     /** Bearer-style credentials: the value after {@code scheme + " "} (case-insensitive scheme), else null. */
-    String authorization(String scheme) {
+    public String authorization(String scheme) {
         String auth = header("Authorization");
         if (auth == null || auth.length() <= scheme.length() + 1) {
             return null;

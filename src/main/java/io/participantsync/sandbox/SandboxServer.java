@@ -7,14 +7,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.participantsync.provider.Connection;
+import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,25 +34,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * In-process simulators of the five provider APIs and their token endpoints on one loopback HTTP server: the
- * embedded default target of the main job, the fixture of the tests and the target of the benchmarks. Paths are
- * {@code /oneflow/v1}, {@code /zigned/...}, {@code /signinghub/...}, {@code /eviasign/_apis/...},
- * {@code /zoho/{dc}/...} and {@code /zoho-accounts/{dc}/...}; {@code /_sandbox/*} holds the admin endpoints
- * (health, reset, knobs, edits, counts, request-times, revoke-tokens). State is seeded from {@code classpath:sandbox/seed.json}.
+ * In-process simulators of the registered providers' APIs and their token endpoints on one loopback HTTP server: the
+ * embedded default target of the main job, the fixture of the tests and the target of the benchmarks. Each provider's
+ * adapter hands over its simulator ({@code ProviderAdapter.simulator}), served under the simulator's path prefixes
+ * (the five standard ones: {@code /oneflow/v1}, {@code /zigned/...}, {@code /signinghub/...},
+ * {@code /eviasign/_apis/...}, {@code /zoho/{dc}/...} and {@code /zoho-accounts/{dc}/...}); {@code /_sandbox/*} holds
+ * the admin endpoints (health, reset, knobs, edits, counts, request-times, revoke-tokens). Each simulator's state is
+ * seeded from its own {@value ProviderSimulator#SEED_RESOURCE}.
  */
 public final class SandboxServer implements AutoCloseable {
 
     /** Default size of the request thread pool. */
     public static final int DEFAULT_THREADS = 64;
-    /** The seed file on the classpath. */
-    public static final String SEED_RESOURCE = "sandbox/seed.json";
-    /** Provider ids, in the order the sandbox lists them. */
-    public static final List<String> PROVIDERS = List.of("oneflow", "zigned", "signinghub", "eviasign", "zoho");
 
     /** Marks a call whose connection is closed without an answer. */
     private static final SandboxResponse NO_ANSWER = SandboxResponse.empty(0);
-
-    private static final Set<String> MASKED_KEYS = Set.of("identification_number", "personal_number", "AccessCode");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -67,19 +65,28 @@ public final class SandboxServer implements AutoCloseable {
     private final Queue<SandboxCall> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
-    private final JsonNode seed;
+    private final Map<String, JsonNode> seeds = new LinkedHashMap<>();
+    private final Set<String> maskedKeys = new HashSet<>();
     private final String url;
 
-    private SandboxServer(int port, int threads) throws IOException {
-        this.seed = loadSeed();
+    private SandboxServer(int port, int threads, ProviderRegistry providers) throws IOException {
         // without it the JDK server answers Java clients ~44 ms late (Nagle + delayed ACK)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         this.url = "http://127.0.0.1:" + server.getAddress().getPort();
         this.ctx = new SimulatorContext(knobs, mapper, () -> url);
-        for (ProviderSimulator sim : newSimulators(ctx)) {
+        for (ProviderSimulator sim : newSimulators(providers, ctx)) {
             simulators.put(sim.id(), sim);
-            byPrefix.put(sim.id(), sim);
+            for (String prefix : sim.prefixes()) {
+                ProviderSimulator other = byPrefix.putIfAbsent(prefix, sim);
+                if (other != null || "_sandbox".equals(prefix)) {
+                    server.stop(0);
+                    throw new IllegalStateException("sandbox path prefix '" + prefix + "' of " + sim.id()
+                            + " is taken" + (other == null ? "" : " by " + other.id()));
+                }
+            }
+            seeds.put(sim.id(), sim.seedData());
+            maskedKeys.addAll(sim.maskedKeys());
             requests.put(sim.id(), new LongAdder());
             tokenRequests.put(sim.id(), new LongAdder());
             requestTimes.put(sim.id(), new ConcurrentLinkedQueue<>());
@@ -92,7 +99,6 @@ public final class SandboxServer implements AutoCloseable {
             inFlight.put(sim.id(), new AtomicInteger());
             maxInFlight.put(sim.id(), new AtomicInteger());
         }
-        byPrefix.put("zoho-accounts", simulators.get("zoho"));
         seedAll();
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(threads, r -> {
@@ -105,18 +111,31 @@ public final class SandboxServer implements AutoCloseable {
         server.start();
     }
 
-    /** Starts a sandbox on 127.0.0.1; port 0 picks a free port. */
+    /** Starts a sandbox of the standard providers on 127.0.0.1; port 0 picks a free port. */
     public static SandboxServer start(int port) {
         return start(port, DEFAULT_THREADS);
     }
 
-    /** Starts a sandbox on 127.0.0.1 with a request pool of {@code threads} daemon threads. */
+    /** Starts a sandbox of the standard providers on 127.0.0.1 with a request pool of {@code threads} daemon threads. */
     public static SandboxServer start(int port, int threads) {
+        return start(port, threads, ProviderRegistry.standardDefaults());
+    }
+
+    /**
+     * Starts a sandbox on 127.0.0.1 with a request pool of {@code threads} daemon threads, simulating every provider
+     * of {@code providers} that has a simulator.
+     */
+    public static SandboxServer start(int port, int threads, ProviderRegistry providers) {
         try {
-            return new SandboxServer(port, threads);
+            return new SandboxServer(port, threads, providers);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the sandbox on port " + port, e);
         }
+    }
+
+    /** The ids of the simulated providers, in registration order. */
+    public List<String> providers() {
+        return List.copyOf(simulators.keySet());
     }
 
     public int port() {
@@ -130,27 +149,45 @@ public final class SandboxServer implements AutoCloseable {
 
     /**
      * Every sandbox connection's {@code connections.<name>.*} properties (provider, base-url, token-url,
-     * credentials, data-centre, api-version, audit settings) pointing at this server. Connection names:
-     * oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu.
+     * credentials and the provider's other settings) pointing at this server; each simulator names its own
+     * connections (the standard ones: oneflow, oneflow-acme, zigned, signinghub, eviasign, zoho, zoho-eu).
      */
     public Map<String, String> connectionProperties() {
-        return connectionProperties(url);
-    }
-
-    /**
-     * The same properties for a sandbox at {@code serverUrl} ({@code http://127.0.0.1:<port>}), e.g. one started as
-     * its own process with the {@code sandbox} command, whose output masks the secrets.
-     */
-    public static Map<String, String> connectionProperties(String serverUrl) {
-        SimulatorContext probe = new SimulatorContext(new SandboxKnobs(), new ObjectMapper(), () -> serverUrl);
         Map<String, String> props = new MaskedProperties();
-        newSimulators(probe).forEach(s -> s.connectionProperties(props, serverUrl));
+        simulators.values().forEach(s -> s.connectionProperties(props, url));
         return Collections.unmodifiableMap(props);
     }
 
-    private static List<ProviderSimulator> newSimulators(SimulatorContext ctx) {
-        return List.of(new OneflowSimulator(ctx), new ZignedSimulator(ctx), new SigningHubSimulator(ctx),
-                new EviaSignSimulator(ctx), new ZohoSimulator(ctx));
+    /**
+     * The same properties for a sandbox of the standard providers at {@code serverUrl}
+     * ({@code http://127.0.0.1:<port>}), e.g. one started as its own process with the {@code sandbox} command,
+     * whose output masks the secrets.
+     */
+    public static Map<String, String> connectionProperties(String serverUrl) {
+        return connectionProperties(serverUrl, ProviderRegistry.standardDefaults());
+    }
+
+    /** The same properties for a sandbox of {@code providers} at {@code serverUrl}. */
+    public static Map<String, String> connectionProperties(String serverUrl, ProviderRegistry providers) {
+        SimulatorContext probe = new SimulatorContext(new SandboxKnobs(), new ObjectMapper(), () -> serverUrl);
+        Map<String, String> props = new MaskedProperties();
+        newSimulators(providers, probe).forEach(s -> s.connectionProperties(props, serverUrl));
+        return Collections.unmodifiableMap(props);
+    }
+
+    /** The simulator of each provider that has one, in registration order. */
+    private static List<ProviderSimulator> newSimulators(ProviderRegistry providers, SimulatorContext ctx) {
+        List<ProviderSimulator> sims = new ArrayList<>();
+        for (ProviderAdapter adapter : providers.adapters()) {
+            adapter.simulator(ctx).ifPresent(sim -> {
+                if (!sim.id().equals(adapter.id())) {
+                    throw new IllegalStateException("the simulator of provider " + adapter.id() + " says it is "
+                            + sim.id());
+                }
+                sims.add(sim);
+            });
+        }
+        return sims;
     }
 
     /** Sorted properties whose {@code toString()} hides the secret values, should anyone log the map. */
@@ -280,15 +317,9 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     /**
-     * Current state of one participant, as JSON. Locators:
-     * <ul>
-     * <li>{@code ("oneflow", contract_id, party_id, participant_id)}: the participant as the API returns it</li>
-     * <li>{@code ("zigned", agreement_id, participant_id)}: the participant resource</li>
-     * <li>{@code ("signinghub", package_id, workflow_order)}: the workflow user at that position</li>
-     * <li>{@code ("eviasign", request_id, email)}: the recipient whose current email that is</li>
-     * <li>{@code ("zoho", data_centre, organization, email)}: the counterparty contact with that email</li>
-     * </ul>
-     * Empty when there is no such participant.
+     * Current state of one participant, as JSON; the locator is the provider's own (see each simulator's
+     * {@code participant}, e.g. Oneflow's {@code (contract_id, party_id, participant_id)}). Empty when there is no
+     * such participant.
      */
     public Optional<JsonNode> participant(String provider, String... locator) {
         ProviderSimulator sim = simulators.get(provider);
@@ -314,17 +345,8 @@ public final class SandboxServer implements AutoCloseable {
         return "SandboxServer[" + url + "]";
     }
 
-    private JsonNode loadSeed() throws IOException {
-        try (InputStream in = SandboxServer.class.getClassLoader().getResourceAsStream(SEED_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("classpath resource " + SEED_RESOURCE + " is missing");
-            }
-            return mapper.readTree(in);
-        }
-    }
-
     private void seedAll() {
-        simulators.forEach((id, sim) -> sim.seed(seed.path(id).deepCopy()));
+        simulators.forEach((id, sim) -> sim.seed(seeds.get(id).deepCopy()));
     }
 
     private void serve(HttpExchange exchange) {
@@ -509,13 +531,13 @@ public final class SandboxServer implements AutoCloseable {
         return list;
     }
 
-    private static JsonNode mask(JsonNode node) {
+    private JsonNode mask(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = (ObjectNode) node.deepCopy();
             List<String> keys = new ArrayList<>();
             copy.fieldNames().forEachRemaining(keys::add);
             for (String k : keys) {
-                copy.set(k, MASKED_KEYS.contains(k) ? copy.textNode("***") : mask(copy.get(k)));
+                copy.set(k, maskedKeys.contains(k) ? copy.textNode("***") : mask(copy.get(k)));
             }
             return copy;
         }
@@ -532,7 +554,7 @@ public final class SandboxServer implements AutoCloseable {
 
     private ObjectNode countsJson() {
         ObjectNode node = mapper.createObjectNode();
-        for (String id : PROVIDERS) {
+        for (String id : simulators.keySet()) {
             node.putObject(id).put("requests", requestCount(id)).put("tokenRequests", tokenRequestCount(id))
                     .put("droppedAnswers", droppedAnswers(id));
         }

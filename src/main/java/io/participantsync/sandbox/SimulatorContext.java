@@ -6,8 +6,11 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
-/** What the simulators share: knobs, issued tokens, the edit log, the JSON mapper and the server's own URL. */
-final class SimulatorContext {
+/**
+ * What the simulators share: knobs, issued tokens, the edit log, the JSON mapper and the server's own URL. Made by
+ * the {@link SandboxServer}; simulators reach tokens and the edit log through {@link ProviderSimulator}'s helpers.
+ */
+public final class SimulatorContext {
 
     private final SandboxKnobs knobs;
     private final TokenStore tokens = new TokenStore();
@@ -21,7 +24,7 @@ final class SimulatorContext {
         this.url = url;
     }
 
-    SandboxKnobs knobs() {
+    public SandboxKnobs knobs() {
         return knobs;
     }
 
@@ -29,11 +32,11 @@ final class SimulatorContext {
         return tokens;
     }
 
-    ObjectMapper mapper() {
+    public ObjectMapper mapper() {
         return mapper;
     }
 
-    String url() {
+    public String url() {
         return url.get();
     }
 

@@ -29,7 +29,10 @@ import java.util.TreeMap;
  */
 public final class SyncState implements ChangeDetector, OutcomeListener {
 
-    /** Locator fields in the order they name a participant (contract, party, participant...). */
+    /**
+     * Locator fields in the order they name a participant (contract, party, participant...): the five standard
+     * providers', in the order stored keys were made with; other registered locators follow by name.
+     */
     static final List<String> LOCATOR_ORDER = List.of(CanonicalFields.CONTRACT_ID, CanonicalFields.PARTY_ID,
             CanonicalFields.PARTICIPANT_ID, CanonicalFields.AGREEMENT_ID, CanonicalFields.PACKAGE_ID,
             CanonicalFields.WORKFLOW_ORDER, CanonicalFields.REQUEST_ID, CanonicalFields.ORGANIZATION,
@@ -65,18 +68,25 @@ public final class SyncState implements ChangeDetector, OutcomeListener {
 
     /**
      * Names the participant: its locator fields in a fixed order, e.g. {@code contract_id=1|party_id=2|
-     * participant_id=3} ('|' and '\' in values escaped). A key longer than the column is replaced by its SHA-256.
+     * participant_id=3} ('|' and '\' in values escaped), then the locators of providers registered beyond those of
+     * {@link #LOCATOR_ORDER}, by name (stored keys stay as they were). A key longer than the column is replaced by
+     * its SHA-256.
      */
     public static String locatorKey(ParticipantUpdate update) {
         StringJoiner key = new StringJoiner("|");
         for (String field : LOCATOR_ORDER) {
-            String value = update.get(field);
-            if (value != null) {
-                key.add(field + "=" + value.replace("\\", "\\\\").replace("|", "\\|"));
-            }
+            add(key, field, update.get(field));
         }
+        CanonicalFields.LOCATORS.stream().filter(f -> !LOCATOR_ORDER.contains(f)).sorted()
+                .forEach(f -> add(key, f, update.get(f)));
         String k = key.toString();
         return k.length() <= MAX_LOCATOR_KEY ? k : "sha256:" + sha256(k);
+    }
+
+    private static void add(StringJoiner key, String field, String value) {
+        if (value != null) {
+            key.add(field + "=" + value.replace("\\", "\\\\").replace("|", "\\|"));
+        }
     }
 
     /** SHA-256 (hex) of the record's mapped fields, sorted by name; provider and connection are not fields. */

@@ -344,6 +344,9 @@ class HttpApiIT {
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         assertThat(doc.path("paths").fieldNames()).toIterable().containsExactlyInAnyOrder(
                 "/api/v1/participant-updates", "/api/v1/batches/{id}", "/api/v1/openapi.json");
+        // the registered providers, from the registry
+        assertThat(doc.at("/components/schemas/ParticipantUpdate/properties/provider/enum")).isEqualTo(JSON.readTree(
+                "[\"oneflow\", \"zigned\", \"signinghub\", \"eviasign\", \"zoho\"]"));
         assertThat(doc.at("/components/schemas/Problem/required")).isEqualTo(JSON.readTree(
                 "[\"type\", \"title\", \"status\", \"detail\"]"));
         assertThat(doc.at("/components/securitySchemes/bearerAuth")).isEqualTo(JSON.readTree(

@@ -6,6 +6,7 @@ import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.eviasign.EviaSignSandboxCredentials;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,14 +23,14 @@ class EviaSignSimulatorIT extends SandboxFixture {
     }
 
     private HttpResponse<String> refresh(String refreshToken) {
-        return client.form(TOKEN_PATH, Map.of("Authorization", basic(SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY)), Map.of("grant_type", "refresh_token",
+        return client.form(TOKEN_PATH, Map.of("Authorization", basic(EviaSignSandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY,
+                EviaSignSandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY)), Map.of("grant_type", "refresh_token",
                 "refresh_token", refreshToken));
     }
 
     @Test
     void givenRefreshToken_whenEditRecipient_thenRecipientMovesToNewEmail() {
-        HttpResponse<String> token = refresh(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        HttpResponse<String> token = refresh(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
         assertThat(token.statusCode()).isEqualTo(200);
         JsonNode t = tree(token.body());
         assertThat(t.path("token_type").asText()).isEqualTo("Bearer");
@@ -55,14 +56,14 @@ class EviaSignSimulatorIT extends SandboxFixture {
 
     @Test
     void givenRotation_whenOldAndNewRefreshTokensUsed_thenBothAccepted() {
-        String rotated = tree(refresh(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY).body())
+        String rotated = tree(refresh(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY).body())
                 .path("refresh_token").asText();
 
         HttpResponse<String> withNew = refresh(rotated);
-        HttpResponse<String> withOriginal = refresh(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        HttpResponse<String> withOriginal = refresh(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
         HttpResponse<String> withUnknown = refresh("evr_unknown");
 
-        assertThat(rotated).isNotEqualTo(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        assertThat(rotated).isNotEqualTo(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
         assertThat(withNew.statusCode()).isEqualTo(200);
         assertThat(withOriginal.statusCode()).isEqualTo(200);
         assertThat(withUnknown.statusCode()).isEqualTo(400);
@@ -72,8 +73,8 @@ class EviaSignSimulatorIT extends SandboxFixture {
     @Test
     void givenWrongClientSecret_whenToken_then401() {
         HttpResponse<String> r = client.form(TOKEN_PATH, Map.of("Authorization",
-                basic(SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY, "wrong")), Map.of("grant_type",
-                "refresh_token", "refresh_token", SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY));
+                basic(EviaSignSandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY, "wrong")), Map.of("grant_type",
+                "refresh_token", "refresh_token", EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY));
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(tree(r.body()).path("error").asText()).isEqualTo("invalid_client");

@@ -6,6 +6,7 @@ import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.oneflow.OneflowSandboxCredentials;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class OneflowSimulatorIT extends SandboxFixture {
         assertThat(server.appliedEdits()).hasSize(1);
         AppliedEdit edit = server.appliedEdits().get(0);
         assertThat(edit.provider()).isEqualTo("oneflow");
-        assertThat(edit.account()).isEqualTo(SandboxCredentials.ONEFLOW);
+        assertThat(edit.account()).isEqualTo(OneflowSandboxCredentials.ONEFLOW);
         assertThat(edit.locator()).isEqualTo("100101/200101/300101");
         assertThat(edit.fields()).isEqualTo(tree("{\"name\":\"Åsa Öberg-Lind\",\"email\":\"asa.oberg-lind@example.com\","
                 + "\"_permissions\":{\"contract:update\":true},\"signatory\":false}"));
@@ -43,8 +44,8 @@ class OneflowSimulatorIT extends SandboxFixture {
     @Test
     void givenTokenOfOtherUserEmail_whenPut_then401WithOneflowBody() {
         HttpResponse<String> r = client.json("PUT", PARTICIPANT, Map.of("x-oneflow-api-token",
-                SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY, "x-oneflow-user-email",
-                SandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY), "{\"name\":\"X\"}");
+                OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY, "x-oneflow-user-email",
+                OneflowSandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY), "{\"name\":\"X\"}");
 
         assertThat(r.statusCode()).isEqualTo(401);
         JsonNode body = tree(r.body());
@@ -105,7 +106,7 @@ class OneflowSimulatorIT extends SandboxFixture {
         assertThat(tree(wrong.body()).path("error_code").asInt()).isEqualTo(4030001);
         assertThat(right.statusCode()).isEqualTo(200);
         assertThat(server.appliedEdits()).extracting(AppliedEdit::account)
-                .containsExactly(SandboxCredentials.ONEFLOW_ACME);
+                .containsExactly(OneflowSandboxCredentials.ONEFLOW_ACME);
     }
 
     @Test
@@ -132,8 +133,8 @@ class OneflowSimulatorIT extends SandboxFixture {
     @Test
     void givenWrongContentType_whenPut_then400() {
         HttpResponse<String> r = client.send("PUT", PARTICIPANT, Map.of("x-oneflow-api-token",
-                SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY, "x-oneflow-user-email",
-                SandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY, "Content-Type", "text/plain"), "{\"name\":\"X\"}");
+                OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY, "x-oneflow-user-email",
+                OneflowSandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY, "Content-Type", "text/plain"), "{\"name\":\"X\"}");
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(tree(r.body()).path("error_code").asInt()).isEqualTo(4000001);

@@ -2,6 +2,11 @@ package io.participantsync.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.provider.eviasign.EviaSignSandboxCredentials;
+import io.participantsync.provider.oneflow.OneflowSandboxCredentials;
+import io.participantsync.provider.signinghub.SigningHubSandboxCredentials;
+import io.participantsync.provider.zigned.ZignedSandboxCredentials;
+import io.participantsync.provider.zoho.ZohoSandboxCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -75,38 +80,38 @@ final class SandboxClient {
     }
 
     static Map<String, String> oneflowHeaders() {
-        return Map.of("x-oneflow-api-token", SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
-                "x-oneflow-user-email", SandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY);
+        return Map.of("x-oneflow-api-token", OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
+                "x-oneflow-user-email", OneflowSandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY);
     }
 
     static Map<String, String> oneflowAcmeHeaders() {
-        return Map.of("x-oneflow-api-token", SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
-                "x-oneflow-user-email", SandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY);
+        return Map.of("x-oneflow-api-token", OneflowSandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
+                "x-oneflow-user-email", OneflowSandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY);
     }
 
     String zignedToken() {
         HttpResponse<String> r = form("/zigned/oauth/token", Map.of(), Map.of("grant_type", "client_credentials",
-                "client_id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
+                "client_id", ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
         return accessToken(r);
     }
 
     String signingHubToken() {
         HttpResponse<String> r = form("/signinghub/authenticate", Map.of("Accept", "application/json"), Map.of(
                 "grant_type", "password",
-                "client_id", SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                "username", SandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY,
-                "password", SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY));
+                "client_id", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                "username", SigningHubSandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY,
+                "password", SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY));
         return accessToken(r);
     }
 
     String eviaToken() {
         HttpResponse<String> r = form("/eviasign/_apis/falcon/auth/api/v2/token",
-                Map.of("Authorization", basic(SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY,
-                        SandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY)),
+                Map.of("Authorization", basic(EviaSignSandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY,
+                        EviaSignSandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY)),
                 Map.of("grant_type", "refresh_token",
-                        "refresh_token", SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY));
+                        "refresh_token", EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY));
         return accessToken(r);
     }
 
@@ -117,15 +122,15 @@ final class SandboxClient {
     }
 
     String zohoToken() {
-        return accessToken(zohoTokenResponse("com", SandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY));
+        return accessToken(zohoTokenResponse("com", ZohoSandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY));
     }
 
     String zohoEuToken() {
-        return accessToken(zohoTokenResponse("eu", SandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY));
+        return accessToken(zohoTokenResponse("eu", ZohoSandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY));
     }
 
     private static String accessToken(HttpResponse<String> r) {

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.eviasign.EviaSignSandboxCredentials;
+import io.participantsync.provider.oneflow.OneflowSandboxCredentials;
+import io.participantsync.provider.signinghub.SigningHubSandboxCredentials;
+import io.participantsync.provider.zigned.ZignedSandboxCredentials;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -163,8 +167,8 @@ class SandboxServerIT extends SandboxFixture {
     void givenShortTokenTtl_whenTokenExpires_then401() throws InterruptedException {
         server.knobs().tokenTtlSeconds(1);
         HttpResponse<String> token = client.form("/zigned/oauth/token", Map.of(), Map.of("grant_type",
-                "client_credentials", "client_id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
+                "client_credentials", "client_id", ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
         assertThat(tree(token.body()).path("expires_in").asLong()).isEqualTo(1);
 
         // the sandbox ages tokens by its own clock: a read (it applies nothing) tells when the token has expired
@@ -180,10 +184,10 @@ class SandboxServerIT extends SandboxFixture {
     void givenConnectionProperties_whenPrinted_thenSecretsAreMasked() {
         String printed = server.connectionProperties().toString();
 
-        assertThat(printed).doesNotContain(SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY)
-                .doesNotContain(SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY)
-                .doesNotContain(SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY)
-                .doesNotContain(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY)
+        assertThat(printed).doesNotContain(OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY)
+                .doesNotContain(ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY)
+                .doesNotContain(SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY)
+                .doesNotContain(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY)
                 .contains("connections.zoho-eu.data-centre=eu");
     }
 
@@ -255,7 +259,7 @@ class SandboxServerIT extends SandboxFixture {
 
         assertThat(props).containsEntry("connections.oneflow.base-url", server.url() + "/oneflow/v1")
                 .containsEntry("connections.oneflow-acme.api-token",
-                        SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY)
+                        OneflowSandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY)
                 .containsEntry("connections.zigned.token-url", server.url() + "/zigned/oauth/token")
                 .containsEntry("connections.signinghub.api-version", "v3")
                 .containsEntry("connections.eviasign.audit-author-type", "API")
@@ -263,8 +267,8 @@ class SandboxServerIT extends SandboxFixture {
                 .containsEntry("connections.zoho-eu.token-url", server.url() + "/zoho-accounts/eu/oauth/v2/token")
                 .containsEntry("connections.zoho-eu.provider", "zoho");
         assertThat(SandboxServer.connectionProperties(server.url())).isEqualTo(props);
-        assertThat(SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
-        assertThat(SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
+        assertThat(OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
+        assertThat(OneflowSandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY).matches("[A-Za-z0-9-]{40}");
         assertThat(props.keySet().stream().map(k -> k.split("\\.")[1]).distinct())
                 .containsExactlyInAnyOrder("oneflow", "oneflow-acme", "zigned", "signinghub", "eviasign", "zoho",
                         "zoho-eu");

@@ -5,6 +5,7 @@ import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.signinghub.SigningHubSandboxCredentials;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,16 +15,16 @@ class SigningHubSimulatorIT extends SandboxFixture {
 
     private static Map<String, String> passwordGrant(String password) {
         return Map.of("grant_type", "password",
-                "client_id", SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                "username", SandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY,
+                "client_id", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                "username", SigningHubSandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY,
                 "password", password);
     }
 
     @Test
     void givenPasswordGrant_whenPutUser_then200EmptyAndUsersListChanged() {
         HttpResponse<String> auth = client.form("/signinghub/authenticate", Map.of(),
-                passwordGrant(SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY));
+                passwordGrant(SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY));
         assertThat(auth.statusCode()).isEqualTo(200);
         JsonNode t = tree(auth.body());
         assertThat(t.path("token_type").asText()).isEqualTo("bearer");
@@ -49,11 +50,11 @@ class SigningHubSimulatorIT extends SandboxFixture {
     @Test
     void givenRefreshToken_whenRefreshed_thenNewRefreshTokenAndOldOneSpent() {
         String refresh = tree(client.form("/signinghub/authenticate", Map.of(),
-                passwordGrant(SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY)).body())
+                passwordGrant(SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY)).body())
                 .path("refresh_token").asText();
         Map<String, String> grant = Map.of("grant_type", "refresh_token",
-                "client_id", SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                "client_id", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY,
                 "refresh_token", refresh);
 
         HttpResponse<String> first = client.form("/signinghub/authenticate", Map.of(), grant);

@@ -5,6 +5,7 @@ import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.zigned.ZignedSandboxCredentials;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,8 @@ class ZignedSimulatorIT extends SandboxFixture {
     @Test
     void givenClientCredentials_whenTokenThenPut_thenParticipantUpdatedInEnvelope() {
         HttpResponse<String> token = client.form("/zigned/oauth/token", Map.of(), Map.of("grant_type",
-                "client_credentials", "client_id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
-                "client_secret", SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
+                "client_credentials", "client_id", ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_secret", ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY));
         assertThat(token.statusCode()).isEqualTo(200);
         JsonNode t = tree(token.body());
         assertThat(t.path("token_type").asText()).isEqualTo("Bearer");
@@ -53,7 +54,7 @@ class ZignedSimulatorIT extends SandboxFixture {
     @Test
     void givenWrongSecret_whenToken_then401InvalidClient() {
         HttpResponse<String> r = client.form("/zigned/oauth/token", Map.of(), Map.of("grant_type",
-                "client_credentials", "client_id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
+                "client_credentials", "client_id", ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY,
                 "client_secret", "wrong"));
 
         assertThat(r.statusCode()).isEqualTo(401);

@@ -4,6 +4,7 @@ import static io.participantsync.sandbox.SandboxClient.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.participantsync.provider.zoho.ZohoSandboxCredentials;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ class ZohoSimulatorIT extends SandboxFixture {
     }
 
     private HttpResponse<String> comToken() {
-        return client.zohoTokenResponse("com", SandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        return client.zohoTokenResponse("com", ZohoSandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY);
     }
 
     @Test
@@ -44,7 +45,7 @@ class ZohoSimulatorIT extends SandboxFixture {
         assertThat(server.participant("zoho", "com", "NordicExampleAB", "asa.oberg-lind@example.com").orElseThrow()
                 .path("displayName").asText()).isEqualTo("Åsa Öberg-Lind");
         assertThat(server.appliedEdits()).singleElement().satisfies(e -> {
-            assertThat(e.account()).isEqualTo(SandboxCredentials.ZOHO);
+            assertThat(e.account()).isEqualTo(ZohoSandboxCredentials.ZOHO);
             assertThat(e.locator()).isEqualTo("com/NordicExampleAB/asa.oberg@example.com");
         });
         HttpResponse<String> list = client.send("GET",
@@ -57,12 +58,12 @@ class ZohoSimulatorIT extends SandboxFixture {
 
     @Test
     void givenWrongSecret_whenToken_then401WithZohoOAuthError() {
-        HttpResponse<String> r = client.zohoTokenResponse("com", SandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
-                "wrong", SandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        HttpResponse<String> r = client.zohoTokenResponse("com", ZohoSandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
+                "wrong", ZohoSandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY);
         HttpResponse<String> euClientAtCom = client.zohoTokenResponse("com",
-                SandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+                ZohoSandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY);
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(tree(r.body()).path("error").asText()).isEqualTo("invalid_client_secret");
@@ -78,9 +79,9 @@ class ZohoSimulatorIT extends SandboxFixture {
 
         HttpResponse<String> eleventh = comToken();
         HttpResponse<String> otherDc = client.zohoTokenResponse("eu",
-                SandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                SandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+                ZohoSandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                ZohoSandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY);
 
         assertThat(eleventh.statusCode()).isEqualTo(400);
         assertThat(tree(eleventh.body())).isEqualTo(tree("{\"error\":\"Access Denied\",\"error_description\":"
@@ -140,7 +141,7 @@ class ZohoSimulatorIT extends SandboxFixture {
         assertThat(server.participant("zoho", "eu", "IberiaEjemploSL", "maria.garcia@example.org").orElseThrow()
                 .path("displayName").asText()).isEqualTo("María García López");
         assertThat(server.appliedEdits()).singleElement().extracting(AppliedEdit::account)
-                .isEqualTo(SandboxCredentials.ZOHO_EU);
+                .isEqualTo(ZohoSandboxCredentials.ZOHO_EU);
         assertThat(comHasNoEuOrg.statusCode()).isEqualTo(404);
     }
 }

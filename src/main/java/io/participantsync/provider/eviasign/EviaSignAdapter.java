@@ -9,13 +9,16 @@ import io.participantsync.model.ProviderError;
 import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
+import io.participantsync.provider.ParticipantKey;
 import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,15 +51,15 @@ public final class EviaSignAdapter implements ProviderAdapter {
             CanonicalFields.OTP_REQUIRED, CanonicalFields.OTP_ACCESS_CODE, CanonicalFields.OTP_MOBILE_NUMBER,
             CanonicalFields.OTP_TYPE, CanonicalFields.PRIVATE_MESSAGE);
 
-    private static final Set<String> LOCATORS = Set.of(CanonicalFields.REQUEST_ID, CanonicalFields.CURRENT_EMAIL);
+    /** A recipient is found by its request and its current email. */
+    static final ProviderFields FIELDS = ProviderFields.of(
+            List.of(CanonicalFields.REQUEST_ID, CanonicalFields.CURRENT_EMAIL),
+            List.of(CanonicalFields.NAME, CanonicalFields.EMAIL, CanonicalFields.OTP_REQUIRED,
+                    CanonicalFields.OTP_ACCESS_CODE, CanonicalFields.OTP_MOBILE_NUMBER, CanonicalFields.OTP_TYPE,
+                    CanonicalFields.PRIVATE_MESSAGE),
+            List.of(CanonicalFields.OTP_ACCESS_CODE));
 
-    private static final Set<String> SUPPORTED;
-
-    static {
-        Set<String> s = new HashSet<>(CHANGE_FIELDS);
-        s.addAll(LOCATORS);
-        SUPPORTED = Set.copyOf(s);
-    }
+    private static final Set<String> SUPPORTED = FIELDS.all();
 
     /** Evia's answers (lower case) that a retry after a lost answer gets when the first attempt applied the edit. */
     private static final String NOT_EDITABLE = "editing isn't allowed for this recipient";
@@ -79,6 +82,31 @@ public final class EviaSignAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderFields fields() {
+        return FIELDS;
+    }
+
+    /**
+     * Keyed by request and current email; an update that changes the email also holds the new email's key, so a
+     * later record that names the new email as {@code current_email} queues behind it.
+     */
+    @Override
+    public ParticipantKey participantKey(ParticipantUpdate update) {
+        return ParticipantKey.byEmail(update, CanonicalFields.REQUEST_ID);
+    }
+
+    @Override
+    public Set<String> connectionKeys() {
+        return Set.of("token-url", "client-id", "client-secret", "refresh-token", "access-token",
+                "audit-author-type", "audit-author-ip", "audit-device");
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return Set.of("client-secret", "refresh-token", "access-token");
     }
 
     @Override
@@ -213,5 +241,11 @@ public final class EviaSignAdapter implements ProviderAdapter {
             }
         }
         return AdapterSupport.titleOrText(status, body);
+    }
+
+    /** The sandbox's EviaSign API: {@link EviaSignSimulator}, with {@link EviaSignSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new EviaSignSimulator(context));
     }
 }

@@ -23,12 +23,14 @@ import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +62,12 @@ public final class OneflowAdapter implements ProviderAdapter {
     static final String TOKEN_HEADER = "x-oneflow-api-token";
     static final String USER_EMAIL_HEADER = "x-oneflow-user-email";
 
-    private static final Set<String> LOCATORS = Set.of(CONTRACT_ID, PARTY_ID, PARTICIPANT_ID);
     private static final List<String> CHANGES = List.of(NAME, EMAIL, PHONE_NUMBER, TITLE, IDENTIFICATION_NUMBER,
             SIGNATORY, CAN_UPDATE_CONTRACT, DELIVERY_CHANNEL, SIGN_METHOD, TWO_STEP_AUTHENTICATION_METHOD);
-    private static final Set<String> SUPPORTED = union(LOCATORS, CHANGES);
+    /** A participant is found by contract, party and participant id (the default participant key, in this order). */
+    static final ProviderFields FIELDS = ProviderFields.of(List.of(CONTRACT_ID, PARTY_ID, PARTICIPANT_ID), CHANGES,
+            List.of(IDENTIFICATION_NUMBER));
+    private static final Set<String> SUPPORTED = FIELDS.all();
     private static final Pattern API_TOKEN = Pattern.compile("[A-Za-z0-9-]{40}");
 
     private final List<String> deliveryChannels;
@@ -80,6 +84,27 @@ public final class OneflowAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderFields fields() {
+        return FIELDS;
+    }
+
+    /** Oneflow documents about 1000 requests per 5 minutes per token. */
+    @Override
+    public Optional<String> defaultRateLimit() {
+        return Optional.of("1000/5m");
+    }
+
+    @Override
+    public Set<String> connectionKeys() {
+        return Set.of("api-token", "user-email");
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return Set.of("api-token");
     }
 
     public List<String> deliveryChannels() {
@@ -248,9 +273,9 @@ public final class OneflowAdapter implements ProviderAdapter {
         return values.isEmpty() ? defaults : values;
     }
 
-    private static Set<String> union(Set<String> a, List<String> b) {
-        Set<String> all = new HashSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
+    /** The sandbox's Oneflow API: {@link OneflowSimulator}, with {@link OneflowSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new OneflowSimulator(context));
     }
 }

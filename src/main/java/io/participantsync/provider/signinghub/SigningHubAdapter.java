@@ -17,10 +17,14 @@ import io.participantsync.model.ProviderError;
 import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
+import io.participantsync.provider.ParticipantKey;
 import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +47,10 @@ public final class SigningHubAdapter implements ProviderAdapter {
     public static final List<String> ROLES = List.of("SIGNER", "REVIEWER", "EDITOR", "CARBON_COPY", "INPERSON_HOST");
 
     private static final Set<String> CHANGES = Set.of(EMAIL, NAME, ROLE, EMAIL_NOTIFICATION, SIGNING_ORDER);
-    private static final Set<String> SUPPORTED = Set.of(PACKAGE_ID, WORKFLOW_ORDER, CURRENT_EMAIL, EMAIL, NAME, ROLE,
-            EMAIL_NOTIFICATION, SIGNING_ORDER);
+    /** {@code current_email} is an optional guard: the recipient expected at {@code workflow_order}. */
+    static final ProviderFields FIELDS = ProviderFields.of(List.of(PACKAGE_ID, WORKFLOW_ORDER, CURRENT_EMAIL),
+            List.of(EMAIL, NAME, ROLE, EMAIL_NOTIFICATION, SIGNING_ORDER), List.of());
+    private static final Set<String> SUPPORTED = FIELDS.all();
 
     /** SigningHub takes no provider-wide settings; the constructor matches the registry's convention. */
     public SigningHubAdapter(Map<String, String> providerSettings) {
@@ -53,6 +59,31 @@ public final class SigningHubAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderFields fields() {
+        return FIELDS;
+    }
+
+    /**
+     * Keyed by package: a participant's locator is a position in the package's workflow, which moves when a signing
+     * order changes, so updates within one package keep their order.
+     */
+    @Override
+    public ParticipantKey participantKey(ParticipantUpdate update) {
+        return ParticipantKey.of(update, PACKAGE_ID);
+    }
+
+    @Override
+    public Set<String> connectionKeys() {
+        return Set.of("token-url", "client-id", "client-secret", "username", "password", "scope", "refresh-token",
+                "api-version");
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return Set.of("client-secret", "password", "refresh-token");
     }
 
     @Override
@@ -268,5 +299,14 @@ public final class SigningHubAdapter implements ProviderAdapter {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * The sandbox's SigningHub API: {@link SigningHubSimulator}, with {@link SigningHubSandboxCredentials} and its
+     * seed.
+     */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new SigningHubSimulator(context));
     }
 }

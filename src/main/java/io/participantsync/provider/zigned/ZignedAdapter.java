@@ -19,9 +19,12 @@ import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.ReadBack;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +48,11 @@ public final class ZignedAdapter implements ProviderAdapter {
 
     private static final Set<String> CHANGES = Set.of(NAME, EMAIL, ROLE, IDENTIFICATION_NUMBER,
             DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE);
-    private static final Set<String> SUPPORTED = Set.of(AGREEMENT_ID, PARTICIPANT_ID, NAME, EMAIL, ROLE,
-            IDENTIFICATION_NUMBER, DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE);
+    /** A participant is found by agreement and participant id (the default participant key, in this order). */
+    static final ProviderFields FIELDS = ProviderFields.of(List.of(AGREEMENT_ID, PARTICIPANT_ID),
+            List.of(NAME, EMAIL, ROLE, IDENTIFICATION_NUMBER, DISABLE_IDENTITY_ENFORCEMENT, SIGNING_ORDER, LOCALE),
+            List.of(IDENTIFICATION_NUMBER));
+    private static final Set<String> SUPPORTED = FIELDS.all();
     /** Zigned ids are cuids: lower-case letters and digits. */
     private static final Pattern CUID = Pattern.compile("[a-z0-9]{8,40}");
 
@@ -57,6 +63,21 @@ public final class ZignedAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderFields fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public Set<String> connectionKeys() {
+        return Set.of("token-url", "client-id", "client-secret");
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return Set.of("client-secret");
     }
 
     @Override
@@ -189,5 +210,11 @@ public final class ZignedAdapter implements ProviderAdapter {
     @Override
     public String defaultBaseUrl(Connection connection) {
         return AdapterSupport.baseUrlOr(connection, DEFAULT_BASE_URL);
+    }
+
+    /** The sandbox's Zigned API: {@link ZignedSimulator}, with {@link ZignedSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new ZignedSimulator(context));
     }
 }

@@ -9,9 +9,13 @@ import io.participantsync.model.ProviderError;
 import io.participantsync.provider.AdapterSupport;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
+import io.participantsync.provider.ParticipantKey;
 import io.participantsync.provider.ProviderAdapter;
+import io.participantsync.provider.ProviderFields;
 import io.participantsync.provider.ProviderRequest;
 import io.participantsync.provider.Validation;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,8 +42,11 @@ public final class ZohoAdapter implements ProviderAdapter {
     public static final Map<String, String> DATA_CENTRES = dataCentres();
 
     private static final Set<String> CHANGE_FIELDS = Set.of(CanonicalFields.EMAIL, CanonicalFields.NAME);
-    private static final Set<String> SUPPORTED = Set.of(CanonicalFields.ORGANIZATION, CanonicalFields.CURRENT_EMAIL,
-            CanonicalFields.ORGNAME, CanonicalFields.EMAIL, CanonicalFields.NAME);
+    /** A contact is found by organisation and current email; {@code orgname} is an optional query parameter. */
+    static final ProviderFields FIELDS = ProviderFields.of(
+            List.of(CanonicalFields.ORGANIZATION, CanonicalFields.CURRENT_EMAIL, CanonicalFields.ORGNAME),
+            List.of(CanonicalFields.NAME, CanonicalFields.EMAIL), List.of());
+    private static final Set<String> SUPPORTED = FIELDS.all();
 
     /** The documented texts, for bodies that carry only the code (as Zoho's sample does). */
     private static final Map<String, String> DOCUMENTED_MESSAGES = Map.of(
@@ -64,6 +71,30 @@ public final class ZohoAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public ProviderFields fields() {
+        return FIELDS;
+    }
+
+    /**
+     * Keyed by organisation and current email; an update that changes the email also holds the new email's key, so
+     * a later record that names the new email as {@code current_email} queues behind it.
+     */
+    @Override
+    public ParticipantKey participantKey(ParticipantUpdate update) {
+        return ParticipantKey.byEmail(update, CanonicalFields.ORGANIZATION);
+    }
+
+    @Override
+    public Set<String> connectionKeys() {
+        return Set.of("token-url", "client-id", "client-secret", "refresh-token", "access-token", "data-centre");
+    }
+
+    @Override
+    public Set<String> secretKeys() {
+        return Set.of("client-secret", "refresh-token", "access-token");
     }
 
     @Override
@@ -242,5 +273,11 @@ public final class ZohoAdapter implements ProviderAdapter {
         m.put("ca", "zohocloud.ca");
         m.put("sa", "zoho.sa");
         return Collections.unmodifiableMap(m);
+    }
+
+    /** The sandbox's Zoho API: {@link ZohoSimulator}, with {@link ZohoSandboxCredentials} and its seed. */
+    @Override
+    public Optional<ProviderSimulator> simulator(SimulatorContext context) {
+        return Optional.of(new ZohoSimulator(context));
     }
 }

@@ -1,8 +1,13 @@
-package io.participantsync.sandbox;
+package io.participantsync.provider.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SandboxKnobs;
+import io.participantsync.sandbox.SandboxRequest;
+import io.participantsync.sandbox.SandboxResponse;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -24,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * need {@code Authorization: Zoho-oauthtoken <token>} issued by the same data centre. Errors as
  * {@code {"Errors":{"ErrorCode": "...", "Message": "..."}}}; token errors as {@code {"error": "..."}}.
  */
-final class ZohoSimulator extends ProviderSimulator {
+public final class ZohoSimulator extends ProviderSimulator {
 
     private static final long TOKEN_TTL = 3600;
     private static final Set<String> FIELDS = Set.of("emailId", "displayName");
@@ -45,33 +50,39 @@ final class ZohoSimulator extends ProviderSimulator {
     }
 
     private final Map<String, Client> clients = Map.of(
-            "com", new Client(SandboxCredentials.ZOHO, SandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
-                    SandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                    SandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY),
-            "eu", new Client(SandboxCredentials.ZOHO_EU, SandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
-                    SandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
-                    SandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY));
+            "com", new Client(ZohoSandboxCredentials.ZOHO, ZohoSandboxCredentials.ZOHO_CLIENT_ID_LOCAL_DEV_ONLY,
+                    ZohoSandboxCredentials.ZOHO_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                    ZohoSandboxCredentials.ZOHO_REFRESH_TOKEN_LOCAL_DEV_ONLY),
+            "eu", new Client(ZohoSandboxCredentials.ZOHO_EU, ZohoSandboxCredentials.ZOHO_EU_CLIENT_ID_LOCAL_DEV_ONLY,
+                    ZohoSandboxCredentials.ZOHO_EU_CLIENT_SECRET_LOCAL_DEV_ONLY,
+                    ZohoSandboxCredentials.ZOHO_EU_REFRESH_TOKEN_LOCAL_DEV_ONLY));
     /** dc -> org api name -> organisation. */
     private final Map<String, Map<String, Organization>> orgs = new ConcurrentHashMap<>();
     /** refresh token -> nanoTimes of the accepted token requests in the current window. */
     private final Map<String, Deque<Long>> tokenRequests = new ConcurrentHashMap<>();
 
-    ZohoSimulator(SimulatorContext ctx) {
+    public ZohoSimulator(SimulatorContext ctx) {
         super(ctx);
     }
 
     @Override
-    String id() {
+    public String id() {
         return "zoho";
     }
 
+    /** The API under {@code /zoho/{dc}/...}, the accounts server (its token endpoint) under {@code /zoho-accounts/}. */
     @Override
-    boolean isTokenCall(SandboxRequest r) {
+    protected List<String> prefixes() {
+        return List.of("zoho", "zoho-accounts");
+    }
+
+    @Override
+    protected boolean isTokenCall(SandboxRequest r) {
         return "zoho-accounts".equals(r.segment(0));
     }
 
     @Override
-    void connectionProperties(Map<String, String> into, String url) {
+    protected void connectionProperties(Map<String, String> into, String url) {
         clients.forEach((dc, client) -> {
             String p = connectionPrefix(into, client.connection());
             into.put(p + "base-url", url + "/zoho/" + dc);
@@ -84,7 +95,7 @@ final class ZohoSimulator extends ProviderSimulator {
     }
 
     @Override
-    void seed(JsonNode seed) {
+    protected void seed(JsonNode seed) {
         orgs.clear();
         tokenRequests.clear();
         for (String dc : clients.keySet()) {
@@ -115,7 +126,7 @@ final class ZohoSimulator extends ProviderSimulator {
     }
 
     @Override
-    Optional<JsonNode> participant(String... locator) {
+    protected Optional<JsonNode> participant(String... locator) {
         if (locator.length != 3) {
             throw new IllegalArgumentException("zoho locator is (data_centre, organization, email)");
         }
@@ -129,7 +140,7 @@ final class ZohoSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse error(int status, String message) {
+    protected SandboxResponse error(int status, String message) {
         String code = switch (status) {
             case 400 -> "INVALID_DATA";
             case 401 -> "OAUTH_SCOPE_MISMATCH";
@@ -150,7 +161,7 @@ final class ZohoSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse handle(SandboxRequest r) {
+    protected SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
         if ("zoho-accounts".equals(s.get(0))) {
             if (s.size() == 5 && "oauth".equals(s.get(2)) && "v2".equals(s.get(3)) && "token".equals(s.get(4))

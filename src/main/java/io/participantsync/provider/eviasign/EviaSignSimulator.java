@@ -1,7 +1,11 @@
-package io.participantsync.sandbox;
+package io.participantsync.provider.eviasign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SandboxRequest;
+import io.participantsync.sandbox.SandboxResponse;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
@@ -21,7 +25,7 @@ import java.util.regex.Pattern;
  * text. Each refresh returns a new refresh token; the configured one stays valid and so do the
  * {@value #KEPT_REFRESH_TOKENS} newest issued ones, so a client that lost a rotation race still gets in.
  */
-final class EviaSignSimulator extends ProviderSimulator {
+public final class EviaSignSimulator extends ProviderSimulator {
 
     static final int KEPT_REFRESH_TOKENS = 16;
     private static final long TOKEN_TTL = 3600;
@@ -52,35 +56,40 @@ final class EviaSignSimulator extends ProviderSimulator {
     private final Map<String, SignRequest> requests = new ConcurrentHashMap<>();
     private final Deque<String> issuedRefreshTokens = new ConcurrentLinkedDeque<>();
 
-    EviaSignSimulator(SimulatorContext ctx) {
+    public EviaSignSimulator(SimulatorContext ctx) {
         super(ctx);
     }
 
     @Override
-    String id() {
+    public String id() {
         return "eviasign";
     }
 
     @Override
-    boolean isTokenCall(SandboxRequest r) {
+    protected Set<String> maskedKeys() {
+        return Set.of("AccessCode");
+    }
+
+    @Override
+    protected boolean isTokenCall(SandboxRequest r) {
         return "falcon".equals(r.segment(2));
     }
 
     @Override
-    void connectionProperties(Map<String, String> into, String url) {
-        String p = connectionPrefix(into, SandboxCredentials.EVIASIGN);
+    protected void connectionProperties(Map<String, String> into, String url) {
+        String p = connectionPrefix(into, EviaSignSandboxCredentials.EVIASIGN);
         into.put(p + "base-url", url + "/eviasign/_apis/sign");
         into.put(p + "token-url", url + "/eviasign/_apis/falcon/auth/api/v2/token");
-        into.put(p + "client-id", SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY);
-        into.put(p + "client-secret", SandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY);
-        into.put(p + "refresh-token", SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
-        into.put(p + "audit-author-type", SandboxCredentials.EVIASIGN_AUDIT_AUTHOR_TYPE);
-        into.put(p + "audit-author-ip", SandboxCredentials.EVIASIGN_AUDIT_AUTHOR_IP);
-        into.put(p + "audit-device", SandboxCredentials.EVIASIGN_AUDIT_DEVICE);
+        into.put(p + "client-id", EviaSignSandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY);
+        into.put(p + "client-secret", EviaSignSandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY);
+        into.put(p + "refresh-token", EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY);
+        into.put(p + "audit-author-type", EviaSignSandboxCredentials.EVIASIGN_AUDIT_AUTHOR_TYPE);
+        into.put(p + "audit-author-ip", EviaSignSandboxCredentials.EVIASIGN_AUDIT_AUTHOR_IP);
+        into.put(p + "audit-device", EviaSignSandboxCredentials.EVIASIGN_AUDIT_DEVICE);
     }
 
     @Override
-    void seed(JsonNode seed) {
+    protected void seed(JsonNode seed) {
         requests.clear();
         for (JsonNode r : seed.path("requests")) {
             SignRequest req = new SignRequest(r.path("id").asText().toLowerCase(Locale.ROOT),
@@ -108,7 +117,7 @@ final class EviaSignSimulator extends ProviderSimulator {
     }
 
     @Override
-    Optional<JsonNode> participant(String... locator) {
+    protected Optional<JsonNode> participant(String... locator) {
         if (locator.length != 2) {
             throw new IllegalArgumentException("eviasign locator is (request_id, recipient email)");
         }
@@ -127,12 +136,12 @@ final class EviaSignSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse error(int status, String message) {
+    protected SandboxResponse error(int status, String message) {
         return SandboxResponse.text(status, message);
     }
 
     @Override
-    SandboxResponse handle(SandboxRequest r) {
+    protected SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
         // eviasign/_apis/falcon/auth/api/v2/token
         if (s.size() == 7 && "_apis".equals(s.get(1)) && "falcon".equals(s.get(2)) && "auth".equals(s.get(3))
@@ -156,8 +165,8 @@ final class EviaSignSimulator extends ProviderSimulator {
 
     private SandboxResponse token(SandboxRequest r) {
         String[] client = basicCredentials(r);
-        if (client == null || !SandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY.equals(client[0])
-                || !SandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(client[1])) {
+        if (client == null || !EviaSignSandboxCredentials.EVIASIGN_CLIENT_ID_LOCAL_DEV_ONLY.equals(client[0])
+                || !EviaSignSandboxCredentials.EVIASIGN_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(client[1])) {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
         Map<String, String> form = r.form();
@@ -165,16 +174,16 @@ final class EviaSignSimulator extends ProviderSimulator {
             return oauthError(400, "unsupported_grant_type", "Only grant_type=refresh_token is supported here");
         }
         String refresh = form.get("refresh_token");
-        if (refresh == null || !(SandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY.equals(refresh)
+        if (refresh == null || !(EviaSignSandboxCredentials.EVIASIGN_REFRESH_TOKEN_LOCAL_DEV_ONLY.equals(refresh)
                 || issuedRefreshTokens.contains(refresh))) {
             return oauthError(400, "invalid_grant", "The refresh token is invalid or expired");
         }
-        String next = "evr_" + ctx.tokens().randomHex(20);
+        String next = "evr_" + randomHex(20);
         issuedRefreshTokens.addFirst(next);
         while (issuedRefreshTokens.size() > KEPT_REFRESH_TOKENS) {
             issuedRefreshTokens.pollLast();
         }
-        ObjectNode body = issueAccessToken("ev_", SandboxCredentials.EVIASIGN, null, TOKEN_TTL, "Bearer");
+        ObjectNode body = issueAccessToken("ev_", EviaSignSandboxCredentials.EVIASIGN, null, TOKEN_TTL, "Bearer");
         body.put("refresh_token", next);
         return SandboxResponse.json(200, write(body));
     }
@@ -236,7 +245,7 @@ final class EviaSignSimulator extends ProviderSimulator {
                 req.movedAway().add(oldEmail.toLowerCase(Locale.ROOT));
                 req.movedAway().remove(newEmail.asText().toLowerCase(Locale.ROOT));
             }
-            record(SandboxCredentials.EVIASIGN, requestId + "/" + oldEmail.toLowerCase(Locale.ROOT), body);
+            record(EviaSignSandboxCredentials.EVIASIGN, requestId + "/" + oldEmail.toLowerCase(Locale.ROOT), body);
         }
         return SandboxResponse.json(200, write(object().put("requestId", requestId)));
     }

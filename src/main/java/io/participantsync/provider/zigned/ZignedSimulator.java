@@ -1,7 +1,11 @@
-package io.participantsync.sandbox;
+package io.participantsync.provider.zigned;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SandboxRequest;
+import io.participantsync.sandbox.SandboxResponse;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /zigned/rest/v3/agreements/{a}/participants/{id}} (GET, PUT). Participants of an agreement that is not in
  * draft are immutable (400). Errors as {@code {"status":"error","error":{code, message, request_id}}}.
  */
-final class ZignedSimulator extends ProviderSimulator {
+public final class ZignedSimulator extends ProviderSimulator {
 
     private static final long TOKEN_TTL = 3600;
     private static final Set<String> ROLES = Set.of("signer", "approver");
@@ -28,31 +32,36 @@ final class ZignedSimulator extends ProviderSimulator {
 
     private final Map<String, Agreement> agreements = new ConcurrentHashMap<>();
 
-    ZignedSimulator(SimulatorContext ctx) {
+    public ZignedSimulator(SimulatorContext ctx) {
         super(ctx);
     }
 
     @Override
-    String id() {
+    public String id() {
         return "zigned";
     }
 
     @Override
-    boolean isTokenCall(SandboxRequest r) {
+    protected Set<String> maskedKeys() {
+        return Set.of("personal_number");
+    }
+
+    @Override
+    protected boolean isTokenCall(SandboxRequest r) {
         return "oauth".equals(r.segment(1));
     }
 
     @Override
-    void connectionProperties(Map<String, String> into, String url) {
-        String p = connectionPrefix(into, SandboxCredentials.ZIGNED);
+    protected void connectionProperties(Map<String, String> into, String url) {
+        String p = connectionPrefix(into, ZignedSandboxCredentials.ZIGNED);
         into.put(p + "base-url", url + "/zigned/rest/v3");
         into.put(p + "token-url", url + "/zigned/oauth/token");
-        into.put(p + "client-id", SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY);
-        into.put(p + "client-secret", SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY);
+        into.put(p + "client-id", ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY);
+        into.put(p + "client-secret", ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY);
     }
 
     @Override
-    void seed(JsonNode seed) {
+    protected void seed(JsonNode seed) {
         agreements.clear();
         for (JsonNode a : seed.path("agreements")) {
             Agreement agreement = new Agreement(a.path("id").asText(), a.path("status").asText("draft"),
@@ -95,7 +104,7 @@ final class ZignedSimulator extends ProviderSimulator {
     }
 
     @Override
-    Optional<JsonNode> participant(String... locator) {
+    protected Optional<JsonNode> participant(String... locator) {
         if (locator.length != 2) {
             throw new IllegalArgumentException("zigned locator is (agreement_id, participant_id)");
         }
@@ -110,7 +119,7 @@ final class ZignedSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse error(int status, String message) {
+    protected SandboxResponse error(int status, String message) {
         ObjectNode body = object();
         body.put("status", "error");
         ObjectNode err = body.putObject("error");
@@ -121,7 +130,7 @@ final class ZignedSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse handle(SandboxRequest r) {
+    protected SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
         if (s.size() == 3 && "oauth".equals(s.get(1)) && "token".equals(s.get(2))) {
             return "POST".equals(r.method()) ? token(r) : error(405, "Method not allowed");
@@ -159,11 +168,11 @@ final class ZignedSimulator extends ProviderSimulator {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             return oauthError(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported");
         }
-        if (!SandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY.equals(clientId)
-                || !SandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(secret)) {
+        if (!ZignedSandboxCredentials.ZIGNED_CLIENT_ID_LOCAL_DEV_ONLY.equals(clientId)
+                || !ZignedSandboxCredentials.ZIGNED_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(secret)) {
             return oauthError(401, "invalid_client", "Client authentication failed");
         }
-        ObjectNode body = issueAccessToken("zg_", SandboxCredentials.ZIGNED, null, TOKEN_TTL, "Bearer");
+        ObjectNode body = issueAccessToken("zg_", ZignedSandboxCredentials.ZIGNED, null, TOKEN_TTL, "Bearer");
         body.put("scope", "agreements participants");
         return SandboxResponse.json(200, write(body));
     }
@@ -227,7 +236,7 @@ final class ZignedSimulator extends ProviderSimulator {
                 node.put("name", body.get("email").asText());
             }
             node.put("updated_at", now());
-            record(SandboxCredentials.ZIGNED, agreementId + "/" + participantId, body);
+            record(ZignedSandboxCredentials.ZIGNED, agreementId + "/" + participantId, body);
             return envelope(node.deepCopy());
         }
     }

@@ -1,8 +1,12 @@
-package io.participantsync.sandbox;
+package io.participantsync.provider.signinghub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SandboxRequest;
+import io.participantsync.sandbox.SandboxResponse;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (PUT, 200 with an empty body) plus {@code .../workflow/users} (GET). Locked workflows answer 403, XML-document
  * packages accept only SIGNER, REVIEWER and CARBON_COPY. Errors as {@code {"Message": "..."}}.
  */
-final class SigningHubSimulator extends ProviderSimulator {
+public final class SigningHubSimulator extends ProviderSimulator {
 
     private static final long TOKEN_TTL = 86399;
     private static final Set<String> ROLES = Set.of("SIGNER", "REVIEWER", "EDITOR", "CARBON_COPY", "INPERSON_HOST");
@@ -31,34 +35,34 @@ final class SigningHubSimulator extends ProviderSimulator {
     private final Map<Long, Package> packages = new ConcurrentHashMap<>();
     private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
 
-    SigningHubSimulator(SimulatorContext ctx) {
+    public SigningHubSimulator(SimulatorContext ctx) {
         super(ctx);
     }
 
     @Override
-    String id() {
+    public String id() {
         return "signinghub";
     }
 
     @Override
-    boolean isTokenCall(SandboxRequest r) {
+    protected boolean isTokenCall(SandboxRequest r) {
         return "authenticate".equals(r.segment(1));
     }
 
     @Override
-    void connectionProperties(Map<String, String> into, String url) {
-        String p = connectionPrefix(into, SandboxCredentials.SIGNINGHUB);
+    protected void connectionProperties(Map<String, String> into, String url) {
+        String p = connectionPrefix(into, SigningHubSandboxCredentials.SIGNINGHUB);
         into.put(p + "base-url", url + "/signinghub");
         into.put(p + "token-url", url + "/signinghub/authenticate");
-        into.put(p + "client-id", SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY);
-        into.put(p + "client-secret", SandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY);
-        into.put(p + "username", SandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY);
-        into.put(p + "password", SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY);
+        into.put(p + "client-id", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY);
+        into.put(p + "client-secret", SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY);
+        into.put(p + "username", SigningHubSandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY);
+        into.put(p + "password", SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY);
         into.put(p + "api-version", "v3");
     }
 
     @Override
-    void seed(JsonNode seed) {
+    protected void seed(JsonNode seed) {
         packages.clear();
         for (JsonNode p : seed.path("packages")) {
             List<ObjectNode> users = new ArrayList<>();
@@ -83,7 +87,7 @@ final class SigningHubSimulator extends ProviderSimulator {
     }
 
     @Override
-    Optional<JsonNode> participant(String... locator) {
+    protected Optional<JsonNode> participant(String... locator) {
         if (locator.length != 2) {
             throw new IllegalArgumentException("signinghub locator is (package_id, workflow_order)");
         }
@@ -104,12 +108,12 @@ final class SigningHubSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse error(int status, String message) {
+    protected SandboxResponse error(int status, String message) {
         return SandboxResponse.json(status, write(object().put("Message", message)));
     }
 
     @Override
-    SandboxResponse handle(SandboxRequest r) {
+    protected SandboxResponse handle(SandboxRequest r) {
         List<String> s = r.segments();
         if (s.size() == 2 && "authenticate".equals(s.get(1))) {
             return "POST".equals(r.method()) ? authenticate(r)
@@ -208,7 +212,7 @@ final class SigningHubSimulator extends ProviderSimulator {
                     user.set(e.getKey(), e.getValue().deepCopy());
                 }
             });
-            record(SandboxCredentials.SIGNINGHUB, pkg.id() + "/" + order, body);
+            record(SigningHubSandboxCredentials.SIGNINGHUB, pkg.id() + "/" + order, body);
         }
         return SandboxResponse.empty(200);
     }
@@ -255,14 +259,16 @@ final class SigningHubSimulator extends ProviderSimulator {
         if (!Set.of("password", "refresh_token", "client_credentials").contains(grant)) {
             return oauthError(400, "unsupported_grant_type", "The authorization grant type is not supported");
         }
-        if (!SandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY.equals(form.get("client_id"))
-                || !SandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY.equals(form.get("client_secret"))) {
+        if (!SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_ID_LOCAL_DEV_ONLY.equals(form.get("client_id"))
+                || !SigningHubSandboxCredentials.SIGNINGHUB_CLIENT_SECRET_LOCAL_DEV_ONLY
+                        .equals(form.get("client_secret"))) {
             return oauthError(401, "invalid_client", "Invalid client credentials");
         }
         if ("password".equals(grant)
-                && (!SandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY.equalsIgnoreCase(
+                && (!SigningHubSandboxCredentials.SIGNINGHUB_USERNAME_LOCAL_DEV_ONLY.equalsIgnoreCase(
                         form.getOrDefault("username", ""))
-                        || !SandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY.equals(form.get("password")))) {
+                        || !SigningHubSandboxCredentials.SIGNINGHUB_PASSWORD_LOCAL_DEV_ONLY
+                                .equals(form.get("password")))) {
             return oauthError(400, "invalid_grant", "Invalid username or password");
         }
         if ("refresh_token".equals(grant)) {
@@ -271,9 +277,9 @@ final class SigningHubSimulator extends ProviderSimulator {
                 return oauthError(400, "invalid_grant", "Invalid or expired refresh token");
             }
         }
-        String refresh = "shr_" + ctx.tokens().randomHex(20);
+        String refresh = "shr_" + randomHex(20);
         refreshTokens.add(refresh);
-        ObjectNode body = issueAccessToken("sh_", SandboxCredentials.SIGNINGHUB, null, TOKEN_TTL, "bearer");
+        ObjectNode body = issueAccessToken("sh_", SigningHubSandboxCredentials.SIGNINGHUB, null, TOKEN_TTL, "bearer");
         body.put("refresh_token", refresh);
         return SandboxResponse.json(200, write(body));
     }

@@ -1,8 +1,12 @@
-package io.participantsync.sandbox;
+package io.participantsync.provider.oneflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.sandbox.ProviderSimulator;
+import io.participantsync.sandbox.SandboxRequest;
+import io.participantsync.sandbox.SandboxResponse;
+import io.participantsync.sandbox.SimulatorContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +20,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * participants updated with PUT; errors as {@code {error_code, status, title, detail, parameter_problems, request_id,
  * type}}. Owner-side participants (of the party with {@code my_party: true}) answer 409 to an email change.
  */
-final class OneflowSimulator extends ProviderSimulator {
+public final class OneflowSimulator extends ProviderSimulator {
 
     static final Set<String> DELIVERY_CHANNELS = Set.of("email", "sms", "same_device", "none");
     static final Set<String> SIGN_METHODS = Set.of("standard_esign", "sms", "swedish_bankid", "norwegian_bankid",
@@ -36,32 +40,39 @@ final class OneflowSimulator extends ProviderSimulator {
     }
 
     private final Map<String, Account> accounts = Map.of(
-            SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
-            new Account(SandboxCredentials.ONEFLOW, SandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY),
-            SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
-            new Account(SandboxCredentials.ONEFLOW_ACME, SandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY));
+            OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
+            new Account(OneflowSandboxCredentials.ONEFLOW, OneflowSandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY),
+            OneflowSandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
+            new Account(OneflowSandboxCredentials.ONEFLOW_ACME,
+                    OneflowSandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY));
     private final Map<Long, Contract> contracts = new ConcurrentHashMap<>();
 
-    OneflowSimulator(SimulatorContext ctx) {
+    public OneflowSimulator(SimulatorContext ctx) {
         super(ctx);
     }
 
     @Override
-    String id() {
+    public String id() {
         return "oneflow";
     }
 
     @Override
-    boolean isTokenCall(SandboxRequest request) {
+    protected Set<String> maskedKeys() {
+        return Set.of("identification_number");
+    }
+
+    @Override
+    protected boolean isTokenCall(SandboxRequest request) {
         return false;
     }
 
     @Override
-    void connectionProperties(Map<String, String> into, String url) {
-        put(into, SandboxCredentials.ONEFLOW, url, SandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
-                SandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY);
-        put(into, SandboxCredentials.ONEFLOW_ACME, url, SandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
-                SandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY);
+    protected void connectionProperties(Map<String, String> into, String url) {
+        put(into, OneflowSandboxCredentials.ONEFLOW, url, OneflowSandboxCredentials.ONEFLOW_API_TOKEN_LOCAL_DEV_ONLY,
+                OneflowSandboxCredentials.ONEFLOW_USER_EMAIL_LOCAL_DEV_ONLY);
+        put(into, OneflowSandboxCredentials.ONEFLOW_ACME, url,
+                OneflowSandboxCredentials.ONEFLOW_ACME_API_TOKEN_LOCAL_DEV_ONLY,
+                OneflowSandboxCredentials.ONEFLOW_ACME_USER_EMAIL_LOCAL_DEV_ONLY);
     }
 
     private void put(Map<String, String> into, String name, String url, String token, String email) {
@@ -72,11 +83,12 @@ final class OneflowSimulator extends ProviderSimulator {
     }
 
     @Override
-    void seed(JsonNode seed) {
+    protected void seed(JsonNode seed) {
         contracts.clear();
         for (JsonNode c : seed.path("contracts")) {
-            Contract contract = new Contract(c.path("id").asLong(), c.path("account").asText(SandboxCredentials.ONEFLOW),
-                    c.path("name").asText(""), new ConcurrentSkipListMap<>());
+            Contract contract = new Contract(c.path("id").asLong(),
+                    c.path("account").asText(OneflowSandboxCredentials.ONEFLOW), c.path("name").asText(""),
+                    new ConcurrentSkipListMap<>());
             for (JsonNode p : c.path("parties")) {
                 Party party = new Party(p.path("id").asLong(), p.path("name").asText(""),
                         p.path("my_party").asBoolean(false), new ConcurrentSkipListMap<>());
@@ -126,7 +138,7 @@ final class OneflowSimulator extends ProviderSimulator {
     }
 
     @Override
-    Optional<JsonNode> participant(String... locator) {
+    protected Optional<JsonNode> participant(String... locator) {
         if (locator.length != 3) {
             throw new IllegalArgumentException("oneflow locator is (contract_id, party_id, participant_id)");
         }
@@ -146,7 +158,7 @@ final class OneflowSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse error(int status, String message) {
+    protected SandboxResponse error(int status, String message) {
         return error(status, 1, title(status), message, null);
     }
 
@@ -187,7 +199,7 @@ final class OneflowSimulator extends ProviderSimulator {
     }
 
     @Override
-    SandboxResponse handle(SandboxRequest r) {
+    protected SandboxResponse handle(SandboxRequest r) {
         // oneflow / v1 / ...
         if (!"v1".equals(r.segment(1))) {
             return error(404, 1, "Not Found", "No such endpoint.", null);
