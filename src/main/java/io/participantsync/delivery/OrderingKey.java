@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which participant a record updates, as a string the delivery lanes order by: the provider and connection, then the
+ * Which participant a record updates, as a string its turns are ordered by: the provider and connection, then the
  * participant as its provider identifies it ({@link ProviderAdapter#participantKey}). {@code after} is the key the
  * same participant has once this update is applied, when the update changes the identity itself (Evia Sign and Zoho
  * find a participant by its current email): a later record that names the new email then queues behind this one.
