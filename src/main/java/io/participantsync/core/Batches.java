@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.deadletter.Redaction;
 import io.participantsync.deadletter.SecureFiles;
@@ -14,6 +13,7 @@ import io.participantsync.model.ParticipantUpdate;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -218,46 +218,50 @@ public final class Batches {
 
         void record(DeliveryOutcome o, Path deadLetter, ObjectMapper json) {
             ParticipantUpdate u = o.update();
-            ObjectNode row = json.createObjectNode();
-            row.put("source", u.source().name());
-            if (u.source().row() > 0) {
-                row.put("row", u.source().row());
-            }
-            row.put("correlation_id", u.source().correlationId());
-            row.put("provider", u.provider());
-            row.put("connection", o.connection());
-            row.put("outcome", o.outcome().label());
-            if (o.error() != null && o.error().status() > 0) {
-                row.put("http_status", o.error().status());
-            }
-            if (o.category() != null) {
-                row.put("error_category", o.category());
-                row.put("message", o.message());
-            }
-            if (o.error() != null && o.error().code() != null) {
-                row.put("provider_code", o.error().code());
-            }
-            if (o.error() != null && o.error().message() != null) {
-                row.put("provider_message", Redaction.redact(o.error().message(), u));
-            }
-            row.put("attempts", o.attempts());
-            if (o.reconciliation() != null) {
-                row.put("reconciled", true);
-                row.put("verified", o.reconciliation().verified());
-                row.put("message", o.reconciliation().message());
-            }
-            if (o.fromCheckpoint()) {
-                row.put("from_checkpoint", true);
-            }
-            if (deadLetter != null) {
-                row.put("dead_letter", deadLetter.toString());
-            }
-            String line;
-            try {
-                line = json.writeValueAsString(row);
+            // one line of JSON per outcome, written straight from its fields (no tree in between)
+            StringWriter buffer = new StringWriter(256);
+            try (JsonGenerator g = json.getFactory().createGenerator(buffer)) {
+                g.writeStartObject();
+                g.writeStringField("source", u.source().name());
+                if (u.source().row() > 0) {
+                    g.writeNumberField("row", u.source().row());
+                }
+                g.writeStringField("correlation_id", u.source().correlationId());
+                g.writeStringField("provider", u.provider());
+                g.writeStringField("connection", o.connection());
+                g.writeStringField("outcome", o.outcome().label());
+                if (o.error() != null && o.error().status() > 0) {
+                    g.writeNumberField("http_status", o.error().status());
+                }
+                if (o.category() != null) {
+                    g.writeStringField("error_category", o.category());
+                    if (o.reconciliation() == null) {
+                        g.writeStringField("message", o.message());
+                    }
+                }
+                if (o.error() != null && o.error().code() != null) {
+                    g.writeStringField("provider_code", o.error().code());
+                }
+                if (o.error() != null && o.error().message() != null) {
+                    g.writeStringField("provider_message", Redaction.redact(o.error().message(), u));
+                }
+                g.writeNumberField("attempts", o.attempts());
+                if (o.reconciliation() != null) {
+                    g.writeBooleanField("reconciled", true);
+                    g.writeBooleanField("verified", o.reconciliation().verified());
+                    g.writeStringField("message", o.reconciliation().message());
+                }
+                if (o.fromCheckpoint()) {
+                    g.writeBooleanField("from_checkpoint", true);
+                }
+                if (deadLetter != null) {
+                    g.writeStringField("dead_letter", deadLetter.toString());
+                }
+                g.writeEndObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            String line = buffer.toString();
             synchronized (this) {
                 try {
                     rowsWriter.write(line);

@@ -2,7 +2,6 @@ package io.participantsync.state;
 
 import io.participantsync.core.Checkpoint;
 import io.participantsync.core.Checkpoints;
-import io.participantsync.model.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,11 +10,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,27 +28,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core's {@link Checkpoints} in the state store: the plain table {@code checkpoint}, one row per source row
- * (migration V6), keyed by the source's number ({@code checkpoint_source}, given when its first row is written) and
- * the row. A row's {@code state} is {@code sending} from its write-ahead mark until its outcome replaces it.
- * <p>
- * <b>Group commit.</b> One writer thread commits marks and outcomes, many per transaction (a commit of the embedded
- * H2 store writes its changed pages to disk, so one commit per record would cost more than the record's HTTP call).
- * Marks and outcomes wait up to {@code flushInterval} to be committed with others (a mark's record waits for it
- * without a thread: {@link #mark} calls back after the commit; records are marked well before their turn to call, so
- * the wait costs no throughput); with an interval of zero each is committed as soon as the writer is free, and
- * {@link #save} returns once its row is committed. At most {@code maxPending} outcomes are ever uncommitted (a save
- * beyond that waits), so a kill loses at most that many, and each of those rows still has its mark: it is reconciled,
- * not sent blindly, after the restart. Uncommitted writes are seen by {@link #find} and {@link #exists};
- * {@link #deleteSource} and {@link #count} first wait for them. {@link #close} commits what is left.
- * <p>
- * <b>Look-ups.</b> {@link #find} reads the {@value #CHUNK_ROWS} rows around the one asked for and keeps them (at most
- * {@value #CACHED_CHUNKS} chunks, each for at most a second), so a resumed source read in order reads each chunk about
- * once; the writer adds what it commits to the chunks kept.
+ * The core's {@link Checkpoints} in the state store (tables {@code checkpoint_piece} and {@code checkpoint_source},
+ * migrations V3 to V5): every row's write-ahead mark, then its outcome. A source gets its number when its first row is
+ * written (kept in memory from then on). Marks and outcomes are stored in <i>pieces</i>: each commit of the writer
+ * adds, per source and bucket of {@value #BUCKET_ROWS} source rows it touched, one row holding those rows' marks and
+ * outcomes as JSON ({@link CheckpointCodec}; a mark's outcome reads {@code sending}). A busy {@code sync} commits about
+ * 70 rows at a time, so this inserts one B-tree row where a table of one row per record inserted 70 and then updated
+ * 70: those per-row operations, not the bytes, were what checkpointing cost (measured in BENCHMARKS.md). A row's
+ * outcome stands over its mark; a row whose outcome was saved twice (two batches of one source at once) is in two
+ * pieces, and the outcome committed first stands.
  * <p>
  * Rows of a source are deleted once that source is settled (its file archived, its HTTP body released, its
  * {@code sync} run finished); queue messages are acknowledged after the batch returns, which the service cannot
  * observe, so theirs stay until {@link #purgeOlderThan} (by {@code checkpoint.retention-hours}).
+ * <p>
+ * <b>Look-ups.</b> {@link #find} reads the pieces of the row's bucket and keeps the bucket (at most
+ * {@value #CACHED_BUCKETS}, each for at most a second), so a resumed source read in order reads each bucket about
+ * once; the writer adds what it commits to the buckets kept. Another instance's commits to a kept bucket are seen
+ * within that second (two instances working on one source at once is a race the at-least-once rule covers anyway).
+ * <p>
+ * <b>Group commit.</b> One writer thread commits marks and outcomes, many per transaction: a commit of the embedded
+ * H2 store writes its changed pages to disk, so one commit per record would cost more than the record's HTTP call.
+ * A mark waits with the others of the flush interval (its record waits without a thread: {@link #mark} calls back
+ * after the commit; records are marked well before their turn to call, so the wait costs no throughput). With a
+ * {@code flushInterval} of zero, everything is committed as soon as the writer is free and {@link #save} returns once
+ * its row is committed. With a positive interval, {@link #save} returns at once and the writer commits what has
+ * gathered at most that long after it arrived; at most {@code maxPending} outcomes are ever uncommitted (a save beyond
+ * that waits), so a kill loses at most that many, and each of those rows still has its mark: it is reconciled, not
+ * sent blindly, after the restart. Uncommitted marks and outcomes are seen by {@link #find} and {@link #exists}, and
+ * {@link #deleteSource} and {@link #count} first wait for them. {@link #close} commits what is left.
  */
 public final class CheckpointStore implements Checkpoints, AutoCloseable {
 
@@ -56,64 +64,59 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
 
     /** SQLState of a unique-key violation, the same in H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
-    /** The state of a row whose mark stands (its call may have gone out). */
-    public static final String SENDING = "sending";
-    /** Rows read together by {@link #find}. */
-    static final int CHUNK_ROWS = 1024;
-    /** Chunks of looked-up rows kept in memory, and for how long. */
-    static final int CACHED_CHUNKS = 16;
-    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Rows deleted per statement (on H2 the undo log of a transaction lives in the heap). */
-    private static final int DELETE_ROWS = 10_000;
+    /** Source rows per bucket: a piece never spans two buckets. */
+    public static final int BUCKET_ROWS = 1024;
+    /** Longest text of one piece (the column holds 1,000,000 characters); a longer piece is split. */
+    static final int MAX_PIECE_CHARS = 900_000;
+    /** Buckets deleted per transaction (about 10,000 rows: on H2 the undo log of a transaction lives in the heap). */
+    private static final int DELETE_BUCKETS = 10;
     /** Source numbers kept in memory (the sources of the batches in flight, with room to spare). */
     static final int KNOWN_SOURCES = 4096;
-    /** Longest message and provider message kept (the columns' size). */
-    private static final int MAX_TEXT = 4000;
+    /** Buckets of looked-up rows kept in memory, and for how long. */
+    static final int CACHED_BUCKETS = 16;
+    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final String COLUMNS = "state, connection_name, error_category, message, http_status, "
-            + "provider_code, provider_message, attempts, dead_letter, batch_id, recorded_at";
-    private static final String INSERT = "INSERT INTO checkpoint (source_no, row_no, " + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** An outcome replaces the row's mark; an outcome that already stands is kept. */
-    private static final String REPLACE_MARK = "UPDATE checkpoint SET state = ?, connection_name = ?, "
-            + "error_category = ?, message = ?, http_status = ?, provider_code = ?, provider_message = ?, "
-            + "attempts = ?, dead_letter = ?, batch_id = ?, recorded_at = ? WHERE source_no = ? AND row_no = ? "
-            + "AND state = '" + SENDING + "'";
+    /** Inserts one piece: source number, bucket, row count, newest recorded_at, the checkpoints' text. */
+    public static final String INSERT_PIECE = "INSERT INTO checkpoint_piece (source_no, bucket, row_count, "
+            + "recorded_at, checkpoints) VALUES (?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final long flushNanos;
     private final int maxPending;
     private final ReentrantLock lock = new ReentrantLock();
-    /** The writer waits here for writes, a flush request or the close. */
+    /** The writer waits here for saves, a flush request or the close. */
     private final Condition work = lock.newCondition();
     /** Savers and flushers wait here for a commit. */
     private final Condition committedChanged = lock.newCondition();
     // guarded by lock:
-    /** Writes not yet taken by the writer, by source id and row. */
-    private Map<RowKey, Write> pending = new LinkedHashMap<>();
-    /** The writes being committed now. */
-    private Map<RowKey, Write> writing = Map.of();
+    /** Marks and outcomes not yet taken by the writer, by source id and row (a row's first outcome stands). */
+    private Map<RowKey, Pending> pending = new LinkedHashMap<>();
+    /** The marks and outcomes the writer is committing now. */
+    private Map<RowKey, Pending> writing = Map.of();
     private int pendingOutcomes;
     private int pendingMarks;
-    /** Writes accepted, and writes committed (or failed), by sequence number. */
+    /** Saves accepted, and saves committed (or failed), by sequence number. */
     private long accepted;
     private long committed;
     private long firstPendingNanos;
     private boolean flushNow;
     private boolean closed;
     private volatile Thread writer;
-    /** Chunks read by {@link #find}, least recently used first; a commit adds its rows to them. */
-    private final Map<ChunkKey, Chunk> chunks = new LinkedHashMap<>(32, 0.75f, true) {
+    /** Buckets read by {@link #find}, least recently used first; a commit adds its checkpoints to them. */
+    private final Map<BucketKey, Bucket> buckets = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ChunkKey, Chunk> eldest) {
-            return size() > CACHED_CHUNKS;
+        protected boolean removeEldestEntry(Map.Entry<BucketKey, Bucket> eldest) {
+            return size() > CACHED_BUCKETS;
         }
     };
-    /** Changes when rows may have been committed or deleted: a chunk read across a change is not kept. */
-    private long chunksVersion;
+    /** Changes when buckets may have been committed or deleted: a bucket read across a change is not kept. */
+    private long bucketsVersion;
+    private final AtomicLong saves = new AtomicLong();
+    private final AtomicLong marks = new AtomicLong();
     /**
      * Numbers of the sources used last, once read or given (a source deleted or purged is forgotten). Bounded: every
-     * queue message is a source of its own, kept until the retention purge.
+     * queue message is a source of its own, kept until the retention purge, so an unbounded map would grow with
+     * the traffic of a week.
      */
     private final Map<String, Long> sourceNumbers = Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, true) {
@@ -122,10 +125,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                     return size() > KNOWN_SOURCES;
                 }
             });
-    private final AtomicLong saves = new AtomicLong();
-    private final AtomicLong marks = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
-    private final AtomicLong chunkReads = new AtomicLong();
+    private final AtomicLong bucketReads = new AtomicLong();
 
     /** Each save committed before it returns. */
     public CheckpointStore(StateStore store) {
@@ -138,9 +139,9 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
     }
 
     /**
-     * @param flushInterval how long an outcome may stay uncommitted ({@code checkpoint.flush-ms}); zero: until its
+     * @param flushInterval how long a save may stay uncommitted ({@code checkpoint.flush-ms}); zero: until its
      *                      {@link #save} returns
-     * @param maxPending    outcomes that may be uncommitted at once ({@code checkpoint.max-pending}); ignored when
+     * @param maxPending    saves that may be uncommitted at once ({@code checkpoint.max-pending}); ignored when
      *                      {@code flushInterval} is zero
      */
     public CheckpointStore(DataSource dataSource, Duration flushInterval, int maxPending) {
@@ -152,40 +153,45 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         this.maxPending = flushNanos == 0 ? Integer.MAX_VALUE : maxPending;
     }
 
+    /** The bucket of a source row. */
+    public static long bucket(long row) {
+        return Math.floorDiv(row, BUCKET_ROWS);
+    }
+
     @Override
     public Optional<Checkpoint> find(String sourceId, long row) {
-        ChunkKey at = new ChunkKey(sourceId, Math.floorDiv(row, CHUNK_ROWS));
+        BucketKey at = new BucketKey(sourceId, bucket(row));
         long version;
         lock.lock();
         try {
             RowKey key = new RowKey(sourceId, row);
-            Write w = pending.get(key);
-            if (w == null) {
-                w = writing.get(key);
+            Pending p = pending.get(key);
+            if (p == null) {
+                p = writing.get(key);
             }
-            if (w != null) {
-                return Optional.of(w.checkpoint);
+            if (p != null) {
+                return Optional.of(p.checkpoint);
             }
-            Chunk kept = chunks.get(at);
+            Bucket kept = buckets.get(at);
             if (kept != null && System.nanoTime() - kept.readNanos < CACHE_NANOS) {
                 return Optional.ofNullable(kept.rows.get(row));
             }
-            version = chunksVersion;
+            version = bucketsVersion;
         } finally {
             lock.unlock();
         }
-        Chunk read;
+        Bucket read;
         try (Connection c = dataSource.getConnection()) {
             Long number = sourceNumber(c, sourceId);
-            read = number == null ? new Chunk(new HashMap<>()) : readChunk(c, sourceId, number, at.chunk);
+            read = number == null ? new Bucket(new HashMap<>()) : readBucket(c, sourceId, number, at.bucket);
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot read checkpoint", e);
         }
         lock.lock();
         try {
-            // a commit or delete since the read may have changed the chunk: use what was read, keep it only if not
-            if (version == chunksVersion) {
-                chunks.put(at, read);
+            // a commit or delete since the read may have changed the bucket: use what was read, keep it only if not
+            if (version == bucketsVersion) {
+                buckets.put(at, read);
             }
         } finally {
             lock.unlock();
@@ -193,33 +199,34 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         return Optional.ofNullable(read.rows.get(row));
     }
 
-    private Chunk readChunk(Connection c, String sourceId, long number, long chunk) throws SQLException {
-        chunkReads.incrementAndGet();
+    /** The marks and outcomes of one bucket of a source: each row's first outcome, else its mark. */
+    private Bucket readBucket(Connection c, String sourceId, long number, long bucket) throws SQLException {
+        bucketReads.incrementAndGet();
         Map<Long, Checkpoint> rows = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT row_no, " + COLUMNS + " FROM checkpoint "
-                + "WHERE source_no = ? AND row_no >= ? AND row_no < ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT checkpoints FROM checkpoint_piece "
+                + "WHERE source_no = ? AND bucket = ? ORDER BY piece_no")) {
             ps.setLong(1, number);
-            ps.setLong(2, chunk * CHUNK_ROWS);
-            ps.setLong(3, (chunk + 1) * CHUNK_ROWS);
+            ps.setLong(2, bucket);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Checkpoint cp = read(sourceId, rs);
-                    rows.put(cp.row(), cp);
+                    for (Checkpoint cp : CheckpointCodec.decode(sourceId, rs.getString(1))) {
+                        keep(rows, cp);
+                    }
                 }
             }
         }
-        return new Chunk(rows);
+        return new Bucket(rows);
     }
 
-    private static Checkpoint read(String sourceId, ResultSet rs) throws SQLException {
-        String state = rs.getString(2);
-        Outcome outcome = SENDING.equals(state) ? null : Outcome.valueOf(state.toUpperCase(Locale.ROOT));
-        return new Checkpoint(sourceId, rs.getLong(1), outcome, rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getInt(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11),
-                rs.getTimestamp(12).toInstant(), outcome == null);
+    /** Adds {@code cp} to a row's state: an outcome stands over a mark, and the first outcome over later ones. */
+    private static void keep(Map<Long, Checkpoint> rows, Checkpoint cp) {
+        Checkpoint before = rows.get(cp.row());
+        if (before == null || before.inDoubt() && !cp.inDoubt()) {
+            rows.put(cp.row(), cp);
+        }
     }
 
-    /** The number of {@code sourceId}, or {@code null} when it has none (no row of it was ever written). */
+    /** The number of {@code sourceId}, or {@code null} when it has none (no checkpoint was ever written for it). */
     private Long sourceNumber(Connection c, String sourceId) throws SQLException {
         Long known = sourceNumbers.get(sourceId);
         if (known != null) {
@@ -277,7 +284,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 return false;
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM checkpoint WHERE source_no = ? FETCH FIRST 1 ROWS ONLY")) {
+                    "SELECT 1 FROM checkpoint_piece WHERE source_no = ? FETCH FIRST 1 ROWS ONLY")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
@@ -290,7 +297,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
 
     /**
      * Queues a write-ahead mark; the writer commits it with the others of the flush interval and then calls
-     * {@code done} (on its own thread). A row that already has a mark or an outcome pending keeps it.
+     * {@code done} (on its own thread). A row that already has a mark or an outcome pending keeps it, and its commit
+     * answers this mark too.
      */
     @Override
     public void mark(Checkpoint mark, Consumer<RuntimeException> done) {
@@ -303,18 +311,20 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 throw new IllegalStateException("the checkpoint store is closed");
             }
             startWriter();
-            Write w = new Write(mark, done);
             if (pending.isEmpty()) {
                 firstPendingNanos = System.nanoTime();
             }
-            Write earlier = pending.putIfAbsent(new RowKey(mark.sourceId(), mark.row()), w);
+            RowKey key = new RowKey(mark.sourceId(), mark.row());
+            Pending earlier = pending.get(key);
             if (earlier != null) {
-                // the row is written in this group already: its commit answers this mark too
-                earlier.also(done);
+                earlier.callbacks.add(done);
             } else {
+                Pending mine = new Pending(mark);
+                mine.callbacks.add(done);
+                pending.put(key, mine);
                 pendingMarks++;
             }
-            w.sequence = ++accepted;
+            accepted++;
             if (flushNanos == 0 || pendingMarks >= Math.max(1, maxPending / 2)) {
                 flushNow = true;
             }
@@ -334,11 +344,11 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         if (cp.inDoubt()) {
             throw new IllegalArgumentException("not an outcome: " + cp);
         }
-        Write mine = new Write(cp, null);
+        Pending mine = new Pending(cp);
         boolean onWriter = Thread.currentThread() == writer;
         lock.lock();
         try {
-            while (!closed && !onWriter && pendingOutcomes + outcomesIn(writing) >= maxPending) {
+            while (!closed && !onWriter && pendingOutcomes + outcomesIn(writing.values()) >= maxPending) {
                 committedChanged.awaitUninterruptibly();
             }
             if (closed) {
@@ -349,16 +359,13 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             if (pending.isEmpty()) {
                 firstPendingNanos = System.nanoTime();
             }
-            Write earlier = pending.get(key);
+            Pending earlier = pending.get(key);
             if (earlier == null) {
                 pending.put(key, mine);
                 pendingOutcomes++;
             } else if (earlier.checkpoint.inDoubt()) {
-                // its mark was never committed: the outcome goes in its place (and answers the mark's callers)
-                mine = new Write(new Checkpoint(cp.sourceId(), cp.row(), cp.outcome(), cp.connection(),
-                        cp.category(), cp.message(), cp.httpStatus(), cp.providerCode(), cp.providerMessage(),
-                        cp.attempts(), cp.deadLetter(), cp.batchId(), cp.recordedAt(), false), null);
-                earlier.callbacks.forEach(mine::also);
+                // its mark is not committed yet: the outcome goes in its place (and answers the mark's callers)
+                mine.callbacks.addAll(earlier.callbacks);
                 pending.put(key, mine);
                 pendingMarks--;
                 pendingOutcomes++;
@@ -383,17 +390,17 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    private static int outcomesIn(Map<RowKey, Write> writes) {
+    private static int outcomesIn(Iterable<Pending> writes) {
         int n = 0;
-        for (Write w : writes.values()) {
-            if (!w.checkpoint.inDoubt()) {
+        for (Pending p : writes) {
+            if (!p.checkpoint.inDoubt()) {
                 n++;
             }
         }
         return n;
     }
 
-    /** Returns once every write accepted so far is committed (or has failed). */
+    /** Returns once every save accepted so far is committed (or has failed). */
     public void flush() {
         lock.lock();
         try {
@@ -411,7 +418,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    /** Commits what is pending and stops the writer; later writes fail. */
+    /** Commits what is pending and stops the writer; later saves fail. */
     @Override
     public void close() {
         Thread w;
@@ -424,7 +431,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (w != null && w != Thread.currentThread()) {
+        if (w != null) {
             try {
                 w.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
@@ -443,19 +450,19 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         return marks.get();
     }
 
-    /** Commits that wrote checkpoints so far. */
-    public long commits() {
-        return commits.get();
-    }
-
     /** Source numbers held in memory now (at most {@link #KNOWN_SOURCES}). */
     int knownSources() {
         return sourceNumbers.size();
     }
 
-    /** Chunks {@link #find} has read from the database so far. */
-    long chunkReads() {
-        return chunkReads.get();
+    /** Buckets {@link #find} has read from the database so far. */
+    long bucketReads() {
+        return bucketReads.get();
+    }
+
+    /** Commits that wrote checkpoints so far. */
+    public long commits() {
+        return commits.get();
     }
 
     private void startWriter() {
@@ -466,10 +473,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    /**
-     * The writer: commits what is pending once the interval since the first of it has passed (at once when asked to
-     * flush, or when many are pending), then answers the marks' callers.
-     */
+    /** The writer: takes what is pending once the interval since the first of it has passed, and commits it. */
     private void writeLoop() {
         lock.lock();
         try {
@@ -491,10 +495,10 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 flushNow = false;
                 writing = pending;
                 pending = new LinkedHashMap<>();
-                pendingMarks = 0;
                 pendingOutcomes = 0;
+                pendingMarks = 0;
                 long upTo = accepted;
-                List<Write> batch = new ArrayList<>(writing.values());
+                List<Pending> batch = new ArrayList<>(writing.values());
                 lock.unlock();
                 try {
                     write(batch);
@@ -502,7 +506,7 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                     LOG.error("checkpoint writer failed", e);
                 } finally {
                     lock.lock();
-                    keepInChunks(batch);
+                    keepInBuckets(batch);
                     writing = Map.of();
                     committed = upTo;
                     committedChanged.signalAll();
@@ -519,11 +523,12 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    private static void answerMarks(List<Write> batch) {
-        for (Write w : batch) {
-            for (Consumer<RuntimeException> done : w.callbacks) {
+    /** Tells the callers of the batch's marks that they are committed (or why not), off the writer's lock. */
+    private static void answerMarks(List<Pending> batch) {
+        for (Pending p : batch) {
+            for (Consumer<RuntimeException> done : p.callbacks) {
                 try {
-                    done.accept(w.failure);
+                    done.accept(p.failure);
                 } catch (RuntimeException e) {
                     LOG.error("a record resumed after its mark failed outside its route", e);
                 }
@@ -531,208 +536,120 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         }
     }
 
-    /** Adds committed rows to the chunks kept for {@link #find} (under the lock, before they leave writing). */
-    private void keepInChunks(List<Write> batch) {
-        chunksVersion++;
-        if (chunks.isEmpty()) {
+    /** Adds committed checkpoints to the buckets kept for {@link #find} (under the lock, before they leave writing). */
+    private void keepInBuckets(List<Pending> batch) {
+        bucketsVersion++;
+        if (buckets.isEmpty()) {
             return;
         }
-        for (Write w : batch) {
-            Checkpoint cp = w.checkpoint;
-            if (w.failure == null) {
-                Chunk kept = chunks.get(new ChunkKey(cp.sourceId(), Math.floorDiv(cp.row(), CHUNK_ROWS)));
+        for (Pending p : batch) {
+            if (p.failure == null) {
+                Bucket kept = buckets.get(new BucketKey(p.checkpoint.sourceId(), bucket(p.checkpoint.row())));
                 if (kept != null) {
-                    Checkpoint before = kept.rows.get(cp.row());
-                    if (before == null || before.inDoubt() && !cp.inDoubt()) {
-                        kept.rows.put(cp.row(), cp);
-                    }
+                    keep(kept.rows, p.checkpoint);
                 }
             }
         }
     }
 
-    /** Writes {@code batch} in one transaction: new rows inserted, outcomes of marked rows in place of the mark. */
-    private void write(List<Write> batch) {
+    /** Writes {@code batch} in one transaction: a piece per source and bucket. */
+    private void write(List<Pending> batch) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             try {
-                // sources are numbered (and committed) before their rows: a rolled-back group leaves no number
+                // sources are numbered (and committed) before their pieces: a rolled-back group leaves no number
                 c.setAutoCommit(true);
-                for (Write w : batch) {
-                    w.sourceNo = numberSource(c, w.checkpoint.sourceId(), w.checkpoint.recordedAt());
+                for (Pending p : batch) {
+                    p.sourceNo = numberSource(c, p.checkpoint.sourceId(), p.checkpoint.recordedAt());
                 }
                 c.setAutoCommit(false);
-                try {
-                    writeBatched(c, batch);
+                try (PreparedStatement ps = c.prepareStatement(INSERT_PIECE)) {
+                    for (Map.Entry<PieceKey, List<Checkpoint>> piece : pieces(batch).entrySet()) {
+                        addPieces(ps, piece.getKey().sourceNo(), piece.getValue());
+                    }
+                    ps.executeBatch();
                     c.commit();
+                    commits.incrementAndGet();
                 } catch (SQLException e) {
                     c.rollback();
-                    if (!UNIQUE_VIOLATION.equals(e.getSQLState()) && !hasUniqueViolation(e)) {
-                        throw e;
-                    }
-                    // a row written twice (two batches of one source at once): one row at a time, the first stands
-                    c.setAutoCommit(true);
-                    writeOneByOne(c, batch);
+                    throw e;
                 }
-                commits.incrementAndGet();
             } finally {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             StateStore.StateStoreException failure = new StateStore.StateStoreException("cannot save checkpoint", e);
-            batch.forEach(w -> w.failure = failure);
+            batch.forEach(p -> p.failure = failure);
         } finally {
             long outcomes = outcomesIn(batch);
             saves.addAndGet(outcomes);
             marks.addAndGet(batch.size() - outcomes);
-            long failed = batch.stream().filter(w -> w.failure != null && !w.checkpoint.inDoubt()).count();
-            if (failed > 0 && flushNanos > 0) {
-                // the outcomes stand: those records are merely not known as done should the process crash
-                LOG.warn("cannot save {} checkpoint(s): {}", failed, batch.stream().filter(w -> w.failure != null)
-                        .findFirst().map(w -> w.failure.getCause() == null ? w.failure.getMessage()
-                                : w.failure.getCause().toString()).orElse(""));
-            }
-        }
-    }
-
-    private static long outcomesIn(List<Write> batch) {
-        return batch.stream().filter(w -> !w.checkpoint.inDoubt()).count();
-    }
-
-    private static boolean hasUniqueViolation(SQLException e) {
-        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
-            if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
-                return true;
-            }
-        }
-        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
-    }
-
-    private static void writeBatched(Connection c, List<Write> batch) throws SQLException {
-        List<Write> replacing = new ArrayList<>();
-        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            boolean any = false;
-            for (Write w : batch) {
-                if (!w.checkpoint.inDoubt() && w.checkpoint.marked()) {
-                    replacing.add(w);
-                } else {
-                    bindInsert(insert, w);
-                    insert.addBatch();
-                    any = true;
+            if (flushNanos > 0) {
+                long failed = batch.stream().filter(p -> p.failure != null && !p.checkpoint.inDoubt()).count();
+                if (failed > 0) {
+                    // the outcomes stand: those records are merely not known as done should the process crash
+                    LOG.warn("cannot save {} checkpoint(s): {}", failed, batch.stream()
+                            .filter(p -> p.failure != null).findFirst().map(p -> p.failure.getCause() == null
+                                    ? p.failure.getMessage() : p.failure.getCause().toString()).orElse(""));
                 }
             }
-            if (any) {
-                insert.executeBatch();
-            }
         }
-        if (replacing.isEmpty()) {
+    }
+
+    /** The checkpoints of {@code batch} by source number and bucket, each piece in row order. */
+    private static Map<PieceKey, List<Checkpoint>> pieces(List<Pending> batch) {
+        Map<PieceKey, List<Checkpoint>> by = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            by.computeIfAbsent(new PieceKey(p.sourceNo, bucket(p.checkpoint.row())), k -> new ArrayList<>())
+                    .add(p.checkpoint);
+        }
+        by.values().forEach(piece -> piece.sort(Comparator.comparingLong(Checkpoint::row)));
+        return by;
+    }
+
+    /**
+     * Adds to the batch of {@code insert} ({@link #INSERT_PIECE}) the checkpoints of one source and bucket: one
+     * piece, or several when its text would be longer than {@value #MAX_PIECE_CHARS} characters.
+     */
+    public static void addPieces(PreparedStatement insert, long sourceNo, List<Checkpoint> sameBucket)
+            throws SQLException {
+        String text = CheckpointCodec.encode(sameBucket);
+        if (text.length() > MAX_PIECE_CHARS && sameBucket.size() > 1) {
+            int half = sameBucket.size() / 2;
+            addPieces(insert, sourceNo, sameBucket.subList(0, half));
+            addPieces(insert, sourceNo, sameBucket.subList(half, sameBucket.size()));
             return;
         }
-        int[] counts;
-        try (PreparedStatement update = c.prepareStatement(REPLACE_MARK)) {
-            for (Write w : replacing) {
-                bindReplace(update, w);
-                update.addBatch();
-            }
-            counts = update.executeBatch();
-        }
-        // a mark purged meanwhile, or an outcome another batch of the source saved first
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == 0) {
-                insertUnlessPresent(c, replacing.get(i));
-            }
-        }
-    }
-
-    /** Inserts a row unless the table has it: in autocommit or after nothing else failed in the transaction. */
-    private static void insertUnlessPresent(Connection c, Write w) throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement(
-                "SELECT 1 FROM checkpoint WHERE source_no = ? AND row_no = ?")) {
-            exists.setLong(1, w.sourceNo);
-            exists.setLong(2, w.checkpoint.row());
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            bindInsert(insert, w);
-            insert.executeUpdate();
-        }
-    }
-
-    private static void writeOneByOne(Connection c, List<Write> batch) throws SQLException {
-        for (Write w : batch) {
-            try {
-                if (!w.checkpoint.inDoubt()) {
-                    try (PreparedStatement update = c.prepareStatement(REPLACE_MARK)) {
-                        bindReplace(update, w);
-                        if (update.executeUpdate() > 0) {
-                            continue;
-                        }
-                    }
-                }
-                insertUnlessPresent(c, w);
-            } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw e;
-                }
-                // written meanwhile by another instance: the first stands
-            }
-        }
-    }
-
-    private static void bindInsert(PreparedStatement ps, Write w) throws SQLException {
-        ps.setLong(1, w.sourceNo);
-        ps.setLong(2, w.checkpoint.row());
-        bindColumns(ps, 3, w.checkpoint);
-    }
-
-    private static void bindReplace(PreparedStatement ps, Write w) throws SQLException {
-        bindColumns(ps, 1, w.checkpoint);
-        ps.setLong(12, w.sourceNo);
-        ps.setLong(13, w.checkpoint.row());
-    }
-
-    /** The eleven {@link #COLUMNS} from {@code first} on. */
-    private static void bindColumns(PreparedStatement ps, int first, Checkpoint cp) throws SQLException {
-        int i = first;
-        ps.setString(i++, cp.inDoubt() ? SENDING : cp.outcome().label());
-        ps.setString(i++, cut(cp.connection(), 200));
-        ps.setString(i++, cut(cp.category(), 40));
-        ps.setString(i++, cut(cp.message(), MAX_TEXT));
-        ps.setInt(i++, Math.max(cp.httpStatus(), 0));
-        ps.setString(i++, cut(cp.providerCode(), 200));
-        ps.setString(i++, cut(cp.providerMessage(), MAX_TEXT));
-        ps.setInt(i++, cp.attempts());
-        ps.setString(i++, cut(cp.deadLetter(), 1000));
-        ps.setString(i++, cut(cp.batchId(), 100));
-        ps.setTimestamp(i, Timestamp.from(cp.recordedAt()));
-    }
-
-    private static String cut(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max - 1) + "…";
+        Instant newest = sameBucket.stream().map(Checkpoint::recordedAt).max(Instant::compareTo).orElseThrow();
+        insert.setLong(1, sourceNo);
+        insert.setLong(2, bucket(sameBucket.get(0).row()));
+        insert.setInt(3, sameBucket.size());
+        insert.setTimestamp(4, Timestamp.from(newest));
+        insert.setString(5, text);
+        insert.addBatch();
     }
 
     private record RowKey(String sourceId, long row) {
     }
 
-    private record ChunkKey(String sourceId, long chunk) {
+    private record BucketKey(String sourceId, long bucket) {
     }
 
-    /** A chunk's checkpoints by row, as read at {@code readNanos} (plus what this store committed since). */
-    private static final class Chunk {
+    private record PieceKey(long sourceNo, long bucket) {
+    }
+
+    /** A bucket's checkpoints by row, as read at {@code readNanos} (plus what this store committed since). */
+    private static final class Bucket {
         final Map<Long, Checkpoint> rows;
         final long readNanos = System.nanoTime();
 
-        Chunk(Map<Long, Checkpoint> rows) {
+        Bucket(Map<Long, Checkpoint> rows) {
             this.rows = rows;
         }
     }
 
     /** A mark or an outcome waiting for its commit. */
-    private static final class Write {
+    private static final class Pending {
         final Checkpoint checkpoint;
         /** Told of the commit: the callers waiting for this row's mark. */
         final List<Consumer<RuntimeException>> callbacks = new ArrayList<>(1);
@@ -741,24 +658,19 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
         long sourceNo;
         volatile StateStore.StateStoreException failure;
 
-        Write(Checkpoint checkpoint, Consumer<RuntimeException> done) {
+        Pending(Checkpoint checkpoint) {
             this.checkpoint = checkpoint;
-            if (done != null) {
-                callbacks.add(done);
-            }
-        }
-
-        void also(Consumer<RuntimeException> done) {
-            callbacks.add(done);
         }
     }
 
     /**
-     * Forgets a settled source; returns how many rows it had. Deleted {@value #DELETE_ROWS} rows per statement, so a
-     * source of a million rows never makes one transaction of all of them.
+     * Forgets a settled source; returns how many marks and outcomes it had (a row marked, then given its outcome,
+     * counts twice). Deleted
+     * {@value #DELETE_BUCKETS} buckets per transaction, so a source of a million rows never makes one transaction of
+     * all of them (on H2 its undo log lives in the heap).
      */
     public int deleteSource(String sourceId) {
-        // a write still pending would land after the delete and outlive its source
+        // a save still pending would land after the delete and outlive its source
         flush();
         try (Connection c = dataSource.getConnection()) {
             Long number = sourceNumber(c, sourceId);
@@ -768,8 +680,8 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
             long min;
             long max;
             int count;
-            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(row_no), MAX(row_no), COUNT(*) "
-                    + "FROM checkpoint WHERE source_no = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(bucket), MAX(bucket), SUM(row_count) "
+                    + "FROM checkpoint_piece WHERE source_no = ?")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -780,11 +692,11 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM checkpoint WHERE source_no = ? AND row_no >= ? AND row_no < ?")) {
-                for (long from = min; from <= max; from += DELETE_ROWS) {
+                    "DELETE FROM checkpoint_piece WHERE source_no = ? AND bucket >= ? AND bucket < ?")) {
+                for (long from = min; from <= max; from += DELETE_BUCKETS) {
                     ps.setLong(1, number);
                     ps.setLong(2, from);
-                    ps.setLong(3, from + DELETE_ROWS);
+                    ps.setLong(3, from + DELETE_BUCKETS);
                     ps.executeUpdate();
                 }
             }
@@ -793,76 +705,120 @@ public final class CheckpointStore implements Checkpoints, AutoCloseable {
                 ps.setLong(1, number);
                 ps.executeUpdate();
             }
-            forgetChunks(sourceId);
+            forgetBuckets(sourceId);
             return count;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("checkpoint update failed: " + e.getMessage(), e);
         }
     }
 
-    /** Drops the kept chunks of {@code sourceId}, or all of them when it is null. */
-    private void forgetChunks(String sourceId) {
+    /** Drops the kept buckets of {@code sourceId}, or all of them when it is null. */
+    private void forgetBuckets(String sourceId) {
         lock.lock();
         try {
-            chunksVersion++;
+            bucketsVersion++;
             if (sourceId == null) {
-                chunks.clear();
+                buckets.clear();
             } else {
-                chunks.keySet().removeIf(k -> k.sourceId.equals(sourceId));
+                buckets.keySet().removeIf(k -> k.sourceId.equals(sourceId));
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Forgets checkpoints (and marks) recorded before {@code cutoff}; returns how many. */
+    /**
+     * Forgets checkpoints recorded before {@code cutoff} (a piece goes when the newest of its checkpoints is older);
+     * returns how many.
+     */
     public int purgeOlderThan(Instant cutoff) {
         try (Connection c = dataSource.getConnection()) {
             int deleted;
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint WHERE recorded_at < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(SUM(row_count), 0) FROM checkpoint_piece WHERE recorded_at < ?")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
-                deleted = ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    deleted = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_piece WHERE recorded_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(cutoff));
+                ps.executeUpdate();
             }
             // sources numbered before the cutoff that have no checkpoint left
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM checkpoint_source s WHERE s.created_at < ? "
-                    + "AND NOT EXISTS (SELECT 1 FROM checkpoint p WHERE p.source_no = s.source_no)")) {
+                    + "AND NOT EXISTS (SELECT 1 FROM checkpoint_piece p WHERE p.source_no = s.source_no)")) {
                 ps.setTimestamp(1, Timestamp.from(cutoff));
                 if (ps.executeUpdate() > 0) {
                     sourceNumbers.clear();
                 }
             }
-            forgetChunks(null);
+            forgetBuckets(null);
             return deleted;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot purge checkpoints", e);
         }
     }
 
-    /** Rows of a source that have a checkpoint (a mark or an outcome). */
-    public long count(String sourceId) {
-        return count(sourceId, false);
-    }
-
-    /** Rows of a source whose mark stands without an outcome. */
+    /** Rows of a source whose write-ahead mark stands without an outcome. */
     public long inDoubt(String sourceId) {
-        return count(sourceId, true);
-    }
-
-    private long count(String sourceId, boolean marksOnly) {
         flush();
         try (Connection c = dataSource.getConnection()) {
             Long number = sourceNumber(c, sourceId);
             if (number == null) {
                 return 0;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint WHERE source_no = ?"
-                    + (marksOnly ? " AND state = '" + SENDING + "'" : ""))) {
+            Map<Long, Checkpoint> rows = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT checkpoints FROM checkpoint_piece WHERE source_no = ? ORDER BY piece_no")) {
                 ps.setLong(1, number);
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
+                    while (rs.next()) {
+                        for (Checkpoint cp : CheckpointCodec.decode(sourceId, rs.getString(1))) {
+                            keep(rows, cp);
+                        }
+                    }
                 }
             }
+            return rows.values().stream().filter(Checkpoint::inDoubt).count();
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot count checkpoints", e);
+        }
+    }
+
+    /** Rows of a source that have a mark or an outcome. */
+    public long count(String sourceId) {
+        flush();
+        try (Connection c = dataSource.getConnection()) {
+            Long number = sourceNumber(c, sourceId);
+            if (number == null) {
+                return 0;
+            }
+            long[] rows = new long[64];
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT checkpoints FROM checkpoint_piece WHERE source_no = ?")) {
+                ps.setLong(1, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        for (Checkpoint cp : CheckpointCodec.decode(sourceId, rs.getString(1))) {
+                            if (n == rows.length) {
+                                rows = Arrays.copyOf(rows, n * 2);
+                            }
+                            rows[n++] = cp.row();
+                        }
+                    }
+                }
+            }
+            Arrays.sort(rows, 0, n);
+            long distinct = 0;
+            for (int i = 0; i < n; i++) {
+                if (i == 0 || rows[i] != rows[i - 1]) {
+                    distinct++;
+                }
+            }
+            return distinct;
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot count checkpoints", e);
         }

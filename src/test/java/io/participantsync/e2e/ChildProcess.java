@@ -1,5 +1,7 @@
 package io.participantsync.e2e;
 
+import io.participantsync.core.Checkpoint;
+import io.participantsync.state.CheckpointCodec;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -57,17 +59,8 @@ final class ChildProcess {
      * process in); -1 when it cannot be read yet.
      */
     static long checkpoints(Path dataDir, String prefix) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
-                + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint p "
-                        + "JOIN checkpoint_source s ON s.source_no = p.source_no "
-                        + "WHERE s.source_id LIKE ? AND p.state <> 'sending'")) {
-            ps.setString(1, prefix + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return rows(dataDir, prefix).values().stream().filter(cp -> !cp.inDoubt()).count();
         } catch (SQLException e) {
             return -1;
         }
@@ -75,15 +68,35 @@ final class ChildProcess {
 
     /** Rows whose write-ahead mark stands without an outcome, read from the embedded state store of a dead process. */
     static long marksWithoutOutcome(Path dataDir) {
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
-                + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
-        try (Connection c = DriverManager.getConnection(url);
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM checkpoint WHERE state = 'sending'");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        try {
+            return rows(dataDir, "").values().stream().filter(Checkpoint::inDoubt).count();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the state store under " + dataDir, e);
         }
+    }
+
+    /** Each row's state (its first outcome, else its mark) of the sources whose id starts with {@code prefix}. */
+    private static Map<String, Checkpoint> rows(Path dataDir, String prefix) throws SQLException {
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("state").resolve("participant-sync")
+                + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
+        Map<String, Checkpoint> rows = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+                PreparedStatement ps = c.prepareStatement("SELECT s.source_id, p.checkpoints FROM checkpoint_piece p "
+                        + "JOIN checkpoint_source s ON s.source_no = p.source_no WHERE s.source_id LIKE ? "
+                        + "ORDER BY p.piece_no")) {
+            ps.setString(1, prefix + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    for (Checkpoint cp : CheckpointCodec.decode(rs.getString(1), rs.getString(2))) {
+                        String key = cp.sourceId() + "#" + cp.row();
+                        Checkpoint before = rows.get(key);
+                        if (before == null || before.inDoubt() && !cp.inDoubt()) {
+                            rows.put(key, cp);
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
     }
 }
