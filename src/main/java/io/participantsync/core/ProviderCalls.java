@@ -77,13 +77,13 @@ public final class ProviderCalls {
                         d.admitted(pass, System.nanoTime());
                         callback.done(false);
                     }, refused -> {
-                        exchange.setException(stopping(connection));
+                        exchange.setException(refused instanceof BreakerOpenException open ? circuitOpen(open)
+                                : stopping(connection));
                         callback.done(false);
                     });
                     return false;
                 } catch (BreakerOpenException open) {
-                    exchange.setException(DeliveryException.transientFailure(new ProviderError(0, "circuit_open",
-                            open.getMessage()), open.retryAfterMs()));
+                    exchange.setException(circuitOpen(open));
                 } catch (RejectedExecutionException closing) {
                     exchange.setException(stopping(connection));
                 }
@@ -96,6 +96,11 @@ public final class ProviderCalls {
                 return "awaitPermit";
             }
         };
+    }
+
+    private static DeliveryException circuitOpen(BreakerOpenException open) {
+        return DeliveryException.transientFailure(new ProviderError(0, "circuit_open", open.getMessage()),
+                open.retryAfterMs());
     }
 
     private static DeliveryException stopping(Connection connection) {

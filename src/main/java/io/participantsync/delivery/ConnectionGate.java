@@ -125,7 +125,8 @@ public final class ConnectionGate implements AutoCloseable {
     /**
      * Asks to make a call. Throws a {@link BreakerOpenException} at once while the breaker keeps calls back;
      * otherwise {@code admitted} runs on one of this connection's call threads once a concurrency permit and a
-     * rate-limit slot are free, or {@code refused} runs (on some thread) if the gate closes first.
+     * rate-limit slot are free, or {@code refused} runs (on some thread) with a {@link BreakerOpenException} when the
+     * breaker opens while the call waits, or another failure when the gate closes first.
      */
     public void enter(Consumer<Pass> admitted, Consumer<RuntimeException> refused) {
         if (!breaker.tryAcquirePermission()) {
@@ -142,6 +143,11 @@ public final class ConnectionGate implements AutoCloseable {
             lock.unlock();
         }
         admit();
+    }
+
+    private boolean breakerOpen() {
+        CircuitBreaker.State state = breaker.getState();
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
     }
 
     /** How long a call kept back by the breaker should wait: until the breaker lets a probe through. */
@@ -162,6 +168,16 @@ public final class ConnectionGate implements AutoCloseable {
         lock.lock();
         try {
             while (!waiting.isEmpty() && free > 0) {
+                if (breakerOpen()) {
+                    // the breaker opened while these calls waited: they are not made (a provider that is down is
+                    // not hammered by what queued up before it went down)
+                    BreakerOpenException open = new BreakerOpenException(limits.connection(), breakerRetryMs());
+                    for (Waiter w : waiting) {
+                        go.add(() -> w.refused.accept(open));
+                    }
+                    waiting.clear();
+                    break;
+                }
                 SlidingWindowLimiter.Permit slot = null;
                 if (limiter != null) {
                     slot = limiter.tryAcquire();

@@ -59,6 +59,15 @@ public final class DeliveryException extends RuntimeException {
         return category;
     }
 
+    /**
+     * No stack trace: a delivery failure is an outcome, not a bug, and its message (with the cause of a lost answer)
+     * says all there is; an outage makes thousands of them.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
+
     /** A 401: the token used may be stale (see {@link #unauthorized}). */
     public boolean unauthorized() {
         return unauthorized;

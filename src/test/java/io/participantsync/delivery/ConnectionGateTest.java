@@ -71,6 +71,32 @@ class ConnectionGateTest {
     }
 
     @Test
+    void givenCallsWaitingWhenTheBreakerOpens_whenTheirTurnComes_thenTheyAreRefusedNotMade() throws Exception {
+        ConnectionGate one = new ConnectionGate(new ConnectionLimits("single", 1, null, 5, Duration.ofMinutes(1), 3,
+                Duration.ofMinutes(1)), timer);
+        BlockingQueue<ConnectionGate.Pass> passes = new LinkedBlockingQueue<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                one.enter(passes::add, refused::add);
+            }
+            assertThat(one.waiting()).isEqualTo(5);
+
+            for (int i = 0; i < 3; i++) {
+                ConnectionGate.Pass p = passes.poll(10, TimeUnit.SECONDS);
+                p.failed();
+                p.close();
+            }
+
+            assertThat(one.state()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(refused).hasSize(3).allSatisfy(e -> assertThat(e).isInstanceOf(BreakerOpenException.class));
+            assertThat(passes).as("no call made once the breaker opened").isEmpty();
+            assertThat(one.waiting()).isZero();
+        } finally {
+            one.close();
+        }
+    }
+
+    @Test
     void givenOpenBreakerPastItsWait_whenCallsAsk_thenOneProbeGoesAndTheOthersFollowItsSuccess() throws Exception {
         fail(3);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
