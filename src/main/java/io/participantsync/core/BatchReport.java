@@ -8,11 +8,21 @@ import java.util.Map;
 
 /**
  * The summary of a finished batch; the full report (with every row) is the JSON file at {@code reportFile}.
- * {@code received} is always the sum of the four outcomes.
+ * {@code received} is always the sum of the four outcomes. {@code failure} says why the batch's source could not be
+ * read (or not to its end): such a batch is {@code failed}, whatever its records' outcomes; null when it was read.
  */
 public record BatchReport(String batchId, String sourceKind, String sourceName, Instant startedAt,
         Instant finishedAt, Map<Outcome, Long> counts, Map<String, Map<Outcome, Long>> byProvider, List<String> notes,
-        Path reportFile, List<Path> rejectedCsvFiles) {
+        Path reportFile, List<Path> rejectedCsvFiles, String failure) {
+
+    /** Status of a batch whose every record read has its outcome. */
+    public static final String COMPLETED = "completed";
+    /** Status of a batch whose source failed: not read, or not to its end. */
+    public static final String FAILED = "failed";
+
+    public String status() {
+        return failure == null ? COMPLETED : FAILED;
+    }
 
     public long received() {
         return counts.values().stream().mapToLong(Long::longValue).sum();
@@ -23,6 +33,6 @@ public record BatchReport(String batchId, String sourceKind, String sourceName, 
     }
 
     public boolean allSucceeded() {
-        return count(Outcome.REJECTED) == 0 && count(Outcome.FAILED) == 0;
+        return failure == null && count(Outcome.REJECTED) == 0 && count(Outcome.FAILED) == 0;
     }
 }

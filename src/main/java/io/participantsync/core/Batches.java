@@ -108,8 +108,16 @@ public final class Batches {
         return b;
     }
 
-    /** Closes the batch: writes its report file (if any) and returns the summary. */
+    /** Closes a batch whose source was read to its end: see {@link #close(String, List, String)}. */
     public BatchReport close(String batchId, List<String> notes) {
+        return close(batchId, notes, null);
+    }
+
+    /**
+     * Closes the batch: writes its report file (if any) and returns the summary; {@code failure} (or null) says why
+     * its source could not be read to its end.
+     */
+    public BatchReport close(String batchId, List<String> notes, String failure) {
         Batch b = open.remove(batchId);
         if (b == null) {
             throw new IllegalStateException("batch " + batchId + " is not open");
@@ -117,7 +125,7 @@ public final class Batches {
         try {
             b.rowsWriter.close();
             List<Path> rejectedCsv = deadLetters.closeBatch(batchId);
-            BatchReport report = b.summary(clock.instant(), notes, rejectedCsv);
+            BatchReport report = b.summary(clock.instant(), notes, rejectedCsv, failure);
             if (b.reportFile != null) {
                 writeReport(report, b.rowsFile);
             }
@@ -142,6 +150,10 @@ public final class Batches {
                 g.useDefaultPrettyPrinter();
                 g.writeStartObject();
                 g.writeStringField("batch_id", r.batchId());
+                g.writeStringField("status", r.status());
+                if (r.failure() != null) {
+                    g.writeStringField("failure", r.failure());
+                }
                 g.writeObjectFieldStart("source");
                 g.writeStringField("kind", r.sourceKind());
                 g.writeStringField("name", r.sourceName());
@@ -309,7 +321,8 @@ public final class Batches {
             return r;
         }
 
-        synchronized BatchReport summary(Instant finishedAt, List<String> notes, List<Path> rejectedCsv) {
+        synchronized BatchReport summary(Instant finishedAt, List<String> notes, List<Path> rejectedCsv,
+                String failure) {
             Map<Outcome, Long> c = new EnumMap<>(Outcome.class);
             counts.forEach((k, v) -> c.put(k, v.get()));
             Map<String, Map<Outcome, Long>> bp = new TreeMap<>();
@@ -327,7 +340,7 @@ public final class Batches {
                         + "say from_checkpoint");
             }
             return new BatchReport(id, kind, name, startedAt, finishedAt, c, bp, List.copyOf(allNotes), reportFile,
-                    new ArrayList<>(rejectedCsv));
+                    new ArrayList<>(rejectedCsv), failure);
         }
     }
 

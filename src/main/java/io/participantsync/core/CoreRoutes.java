@@ -210,18 +210,21 @@ public final class CoreRoutes extends RouteBuilder {
     private void closeBatch(Exchange e) {
         Object records = e.getProperty(Headers.RECORDS);
         List<String> notes = new ArrayList<>();
+        String failure = null;
         if (records instanceof RecordSource source) {
             notes.addAll(source.notes());
+            failure = source.failure();
         }
         String stopped = e.getProperty(Headers.READING_STOPPED, String.class);
         if (stopped != null) {
             notes.add(stopped);
+            failure = failure == null ? stopped : failure;
         }
         List<?> openSources = e.getProperty(Headers.OPEN_SOURCES, List.class);
         if (openSources != null) {
             openSources.forEach(id -> dispatcher.sourceClosed((String) id));
         }
-        BatchReport report = batches.close(e.getProperty(Headers.BATCH, String.class), notes);
+        BatchReport report = batches.close(e.getProperty(Headers.BATCH, String.class), notes, failure);
         e.getIn().setBody(report);
     }
 

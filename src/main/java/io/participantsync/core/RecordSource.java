@@ -12,6 +12,44 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
 
     List<String> notes();
 
+    /**
+     * Why the source could not be read (a sync job's query or export failed), or null: a batch whose source failed
+     * is reported {@code failed} with this reason.
+     */
+    default String failure() {
+        return null;
+    }
+
+    /** A source that could not be read at all: no records, and the reason. */
+    static RecordSource failed(String reason) {
+        RecordSource empty = of(List.of(), List.of());
+        return new RecordSource() {
+            @Override
+            public boolean hasNext() {
+                return false;
+            }
+
+            @Override
+            public ParticipantUpdate next() {
+                return empty.next();
+            }
+
+            @Override
+            public List<String> notes() {
+                return List.of();
+            }
+
+            @Override
+            public String failure() {
+                return reason;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     @Override
     void close();
 
@@ -48,6 +86,11 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
             @Override
             public List<String> notes() {
                 return records.notes();
+            }
+
+            @Override
+            public String failure() {
+                return records.failure();
             }
 
             @Override

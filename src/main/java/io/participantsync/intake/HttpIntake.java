@@ -232,7 +232,7 @@ public final class HttpIntake implements BatchListener {
                 continue;
             }
             Optional<StoredBatch> stored = store.findBatch(a.batchId());
-            if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+            if (stored.isPresent() && stored.get().finished()) {
                 finished(a.batchId());
                 continue;
             }
@@ -310,7 +310,7 @@ public final class HttpIntake implements BatchListener {
     /** The batch as the API shows it: the full report once completed, else status and counts so far. */
     Optional<ObjectNode> status(String batchId) {
         Optional<StoredBatch> stored = store.findBatch(batchId);
-        if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+        if (stored.isPresent() && stored.get().finished()) {
             return Optional.of(completedReport(stored.get()));
         }
         Tracked t = tracked.get(batchId);
@@ -609,7 +609,7 @@ public final class HttpIntake implements BatchListener {
                 }
             }
             Optional<StoredBatch> stored = store.findBatch(batchId);
-            if (stored.isPresent() && StoredBatch.COMPLETED.equals(stored.get().status())) {
+            if (stored.isPresent() && stored.get().finished()) {
                 return Optional.of(completedReport(stored.get()));
             }
             left = deadline - System.nanoTime();
@@ -626,7 +626,7 @@ public final class HttpIntake implements BatchListener {
         }
     }
 
-    /** The stored report (or its file, for reports too big for the store), with {@code status: completed}. */
+    /** The stored report (or its file, for reports too big for the store), with its status (completed or failed). */
     private ObjectNode completedReport(StoredBatch b) {
         JsonNode report = null;
         try {
@@ -643,7 +643,7 @@ public final class HttpIntake implements BatchListener {
         }
         ObjectNode out = json.createObjectNode();
         out.put("batch_id", b.batchId());
-        out.put("status", StoredBatch.COMPLETED);
+        out.put("status", b.status());
         if (report instanceof ObjectNode full) {
             out.setAll(full);
             return out;

@@ -41,7 +41,7 @@ public final class BatchHistory implements BatchListener {
                 throw new UncheckedIOException("cannot read report " + r.reportFile(), e);
             }
         }
-        store.batchCompleted(r.batchId(), r.finishedAt(), r.received(), r.count(Outcome.UPDATED),
+        store.batchFinished(r.batchId(), r.status(), r.finishedAt(), r.received(), r.count(Outcome.UPDATED),
                 r.count(Outcome.UNCHANGED), r.count(Outcome.REJECTED), r.count(Outcome.FAILED), json);
     }
 }

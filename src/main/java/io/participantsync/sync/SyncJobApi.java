@@ -72,6 +72,9 @@ public final class SyncJobApi {
             ObjectNode run = runs.addObject();
             run.put("batch_id", b.batchId());
             run.put("status", b.status());
+            if (StoredBatch.FAILED.equals(b.status())) {
+                run.put("failure", failure(b));
+            }
             run.put("started_at", b.startedAt().toString());
             run.put("finished_at", b.finishedAt() == null ? null : b.finishedAt().toString());
             ObjectNode counts = run.putObject("counts");
@@ -83,6 +86,18 @@ public final class SyncJobApi {
             run.put("report_url", "/api/v1/batches/" + b.batchId());
         }
         reply(exchange, 200, "application/json", runs);
+    }
+
+    /** Why a failed run's source could not be read, from its stored report. */
+    private static String failure(StoredBatch b) {
+        if (b.reportJson() == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(b.reportJson()).path("failure").asText(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private boolean unknown(Exchange exchange, String name) {

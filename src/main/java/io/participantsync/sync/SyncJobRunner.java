@@ -177,7 +177,7 @@ public final class SyncJobRunner implements AutoCloseable {
         } catch (SourceException e) {
             sourceError = e.getMessage();
             LOG.warn("sync job {}: run {}: cannot read the source: {}", job.name(), batchId, sourceError);
-            records = RecordSource.of(List.of(), List.of("cannot read the source: " + sourceError));
+            records = RecordSource.failed("cannot read the source: " + sourceError);
         }
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.BATCH_ID, batchId);
@@ -189,8 +189,8 @@ public final class SyncJobRunner implements AutoCloseable {
         }
         BatchReport r = template.get().requestBodyAndHeaders(Endpoints.INGEST_BATCH, records, headers,
                 BatchReport.class);
-        LOG.info("sync job {}: run {}: received {}, updated {}, unchanged {}, rejected {}, failed {}", job.name(),
-                batchId, r.received(), r.count(Outcome.UPDATED), r.count(Outcome.UNCHANGED),
+        LOG.info("sync job {}: run {} {}: received {}, updated {}, unchanged {}, rejected {}, failed {}", job.name(),
+                batchId, r.status(), r.received(), r.count(Outcome.UPDATED), r.count(Outcome.UNCHANGED),
                 r.count(Outcome.REJECTED), r.count(Outcome.FAILED));
         return new JobRun(job.name(), batchId, sourceError == null ? JobRun.Status.COMPLETED
                 : JobRun.Status.SOURCE_FAILED, r, sourceError);

@@ -10,6 +10,7 @@ import io.participantsync.support.Postgres;
 import io.participantsync.support.TestApp;
 import io.participantsync.sync.JobRun;
 import io.participantsync.sync.SyncJobRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -141,7 +142,11 @@ class SyncJobEndToEndIT {
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SOURCE_FAILED);
         assertThat(run.report().received()).isZero();
-        assertThat(run.report().notes()).singleElement().asString().startsWith("cannot read the source: ")
+        assertThat(run.report().status()).isEqualTo("failed");
+        assertThat(run.report().failure()).startsWith("cannot read the source: ").doesNotContain("pw-Very-Secret-42");
+        assertThat(app.app.stateStore().jobRuns("crm", 1)).singleElement()
+                .satisfies(b -> assertThat(b.status()).isEqualTo(StoredBatch.FAILED));
+        assertThat(Files.readString(run.report().reportFile())).contains("\"status\" : \"failed\"")
                 .doesNotContain("pw-Very-Secret-42");
         assertThat(run.succeeded()).isFalse();
     }

@@ -117,7 +117,8 @@ class SyncJobHttpSourceIT {
 
         assertThat(run.status()).isEqualTo(JobRun.Status.SOURCE_FAILED);
         assertThat(run.report().received()).isZero();
-        assertThat(run.report().notes()).containsExactly("cannot read the source: GET "
+        assertThat(run.report().status()).isEqualTo("failed");
+        assertThat(run.report().failure()).isEqualTo("cannot read the source: GET "
                 + source.url("/people.csv") + " answered HTTP 401");
         assertThat(List.of(run.toString(), app.app.syncJobs().find("refused").orElseThrow().toString()))
                 .allSatisfy(s -> assertThat(s).doesNotContain(SourceServer.TOKEN));

@@ -47,12 +47,13 @@ class SyncJobScheduleIT {
             s.execute("INSERT INTO people VALUES (100101, 200101, 300101, 'Åsa Öberg-Lind')");
         }
         Map<String, String> props = new LinkedHashMap<>();
-        for (String job : List.of("tick", "manual", "listed")) {
+        for (String job : List.of("tick", "manual", "listed", "broken")) {
             props.put("sync-jobs." + job + ".source", "jdbc");
             props.put("sync-jobs." + job + ".jdbc-url", source);
             props.put("sync-jobs." + job + ".query", "SELECT * FROM people");
             props.put("sync-jobs." + job + ".provider", "oneflow");
         }
+        props.put("sync-jobs.broken.query", "SELECT * FROM no_such_table");
         // every second, in Quartz syntax (a leading seconds field, '?' for day-of-week)
         props.put("sync-jobs.tick.cron", "0/1 * * * * ?");
         app = TestApp.start(dir, true, props);
@@ -97,6 +98,27 @@ class SyncJobScheduleIT {
     }
 
     @Test
+    void givenSourceThatCannotBeRead_whenPostRun_thenTheRunIsFailedWithItsReasonInTheListAndTheBatch()
+            throws Exception {
+        HttpResponse<String> posted = send("POST", "/api/v1/sync-jobs/broken/runs");
+        assertThat(posted.statusCode()).isEqualTo(202);
+        String batchId = JSON.readTree(posted.body()).path("batch_id").asText();
+
+        await(() -> !unchecked(() -> listed("broken", batchId)).path("status").asText("running").equals("running"));
+
+        JsonNode run = listed("broken", batchId);
+        assertThat(run.path("status").asText()).isEqualTo("failed");
+        assertThat(run.path("failure").asText()).startsWith("cannot read the source: ").contains("NO_SUCH_TABLE");
+        assertThat(run.path("counts").path("received").asInt()).isZero();
+        HttpResponse<String> batch = send("GET", "/api/v1/batches/" + batchId);
+        assertThat(batch.statusCode()).isEqualTo(200);
+        JsonNode report = JSON.readTree(batch.body());
+        assertThat(report.path("status").asText()).isEqualTo("failed");
+        assertThat(report.path("failure").asText()).isEqualTo(run.path("failure").asText());
+        assertThat(app.app.stateStore().findBatch(batchId).orElseThrow().status()).isEqualTo(StoredBatch.FAILED);
+    }
+
+    @Test
     void givenTwoRuns_whenListed_thenNewestFirst() throws Exception {
         String first = app.app.syncJobRunner().run("listed", null).batchId();
         String second = app.app.syncJobRunner().run("listed", null).batchId();
@@ -124,7 +146,7 @@ class SyncJobScheduleIT {
             assertThat(problem.path("status").asInt()).isEqualTo(404);
             assertThat(problem.path("title").asText()).isEqualTo("Not Found");
             assertThat(problem.path("detail").asText())
-                    .isEqualTo("no sync job named 'nope' (configured: listed, manual, tick)");
+                    .isEqualTo("no sync job named 'nope' (configured: broken, listed, manual, tick)");
         }
     }
 
@@ -137,7 +159,11 @@ class SyncJobScheduleIT {
     }
 
     private static JsonNode listed(String batchId) throws Exception {
-        for (JsonNode run : JSON.readTree(send("GET", "/api/v1/sync-jobs/manual/runs?limit=100").body())) {
+        return listed("manual", batchId);
+    }
+
+    private static JsonNode listed(String job, String batchId) throws Exception {
+        for (JsonNode run : JSON.readTree(send("GET", "/api/v1/sync-jobs/" + job + "/runs?limit=100").body())) {
             if (run.path("batch_id").asText().equals(batchId)) {
                 return run;
             }
