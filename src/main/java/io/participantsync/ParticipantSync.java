@@ -17,6 +17,7 @@ import io.participantsync.core.ProviderCalls;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.delivery.CircuitBreakerHealthCheck;
 import io.participantsync.delivery.ConnectionGates;
+import io.participantsync.delivery.ConnectionHolds;
 import io.participantsync.delivery.ConnectionLimits;
 import io.participantsync.delivery.Admission;
 import io.participantsync.delivery.ParticipantTurns;
@@ -95,7 +96,9 @@ public final class ParticipantSync implements AutoCloseable {
                     + "credentials (see README \"Configure\"), or use --sandbox");
         }
         DeliveryPolicy policy = DeliveryPolicy.from(settings);
-        this.gates = new ConnectionGates(ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings)));
+        ConnectionHolds holds = new ConnectionHolds();
+        this.gates = new ConnectionGates(ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings)),
+                holds);
         int maxWaiting = settings.getInt("delivery.max-waiting-per-connection", 512);
         int maxReaders = settings.getInt("delivery.max-batches-reading", 64);
         if (maxWaiting < 1 || maxReaders < 1) {
@@ -134,11 +137,12 @@ public final class ParticipantSync implements AutoCloseable {
         this.tokens = new TokenService(http, clock,
                 Duration.ofSeconds(settings.getLong("auth.refresh-ahead-seconds", 60)),
                 c -> TokenRequestLimit.of(c.get("token-rate-limit"),
-                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)));
+                        providers.find(c.provider()).flatMap(ProviderAdapter::tokenRequestLimit)), holds);
         SyncMetrics metrics = new SyncMetrics(main::getCamelContext, Set.copyOf(providers.ids()),
                 connections.all().stream().map(c -> c.name()).collect(Collectors.toSet()));
         ParticipantTurns turns = new ParticipantTurns();
         this.admission = new Admission(maxWaiting);
+        gates.countHoldingWith(admission::holding);
         OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics),
                 coreCheckpoints, turns, admission);
         if (syncState != null) {

@@ -2,6 +2,7 @@ package io.participantsync.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.delivery.ConnectionHolds;
 import io.participantsync.http.HttpResponse;
 import io.participantsync.http.HttpTransport;
 import io.participantsync.model.DeliveryException;
@@ -55,6 +56,7 @@ public final class TokenService {
     private final Function<Connection, Optional<TokenRequestLimit>> limits;
     private final Map<String, Optional<TokenRequestLimit>> limitByConnection = new ConcurrentHashMap<>();
     private final TokenRequestLimiter limiter;
+    private final ConnectionHolds holds;
 
     /** A token service without token request limits. */
     public TokenService(HttpTransport http, Clock clock, Duration refreshAhead) {
@@ -64,6 +66,13 @@ public final class TokenService {
     /** @param limits each connection's token request limit, if any (its {@code token-rate-limit} or the provider's) */
     public TokenService(HttpTransport http, Clock clock, Duration refreshAhead,
             Function<Connection, Optional<TokenRequestLimit>> limits) {
+        this(http, clock, refreshAhead, limits, new ConnectionHolds());
+    }
+
+    /** @param holds told when a connection's token request limit starts and stops holding its records */
+    public TokenService(HttpTransport http, Clock clock, Duration refreshAhead,
+            Function<Connection, Optional<TokenRequestLimit>> limits, ConnectionHolds holds) {
+        this.holds = holds;
         this.http = http;
         this.clock = clock;
         this.refreshAhead = refreshAhead;
@@ -214,11 +223,16 @@ public final class TokenService {
                 : "connection:" + connection.name();
         TokenRequestLimiter.Attempt attempt = limiter.tryAcquire(key, limit.get());
         if (attempt.permit() != null) {
+            holds.end(connection.name(), ConnectionHolds.Reason.TOKEN_LIMIT);
             return attempt.permit();
         }
         long seconds = Math.max(1, attempt.waitFor().toSeconds());
-        LOG.warn("connection {}: token request limit of {} reached, next request in {} s", connection.name(),
-                limit.get(), seconds);
+        // one line when the hold starts (and one when it ends), not one per record that finds no slot
+        if (!holds.begin(connection.name(), ConnectionHolds.Reason.TOKEN_LIMIT, limit.get()
+                + " reached; records that need a new token wait, the next token request in " + seconds + " s")) {
+            LOG.debug("connection {}: token request limit of {} reached, next request in {} s", connection.name(),
+                    limit.get(), seconds);
+        }
         throw DeliveryException.transientFailure(new ProviderError(0, "token_rate_limited",
                 "connection " + connection.name() + ": the token request limit of " + limit.get()
                         + " is reached; the next token request is possible in " + seconds + " s"),

@@ -2,6 +2,7 @@ package io.participantsync.core;
 
 import io.participantsync.model.Outcome;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,18 @@ public record BatchReport(String batchId, String sourceKind, String sourceName, 
 
     public long count(Outcome o) {
         return counts.getOrDefault(o, 0L);
+    }
+
+    /**
+     * One line for the log: {@code completed in 1.2 s: received 5 (updated 3, unchanged 1, rejected 1, failed 0)},
+     * and the failure of a failed batch.
+     */
+    public String summary() {
+        long ms = Duration.between(startedAt, finishedAt).toMillis();
+        String took = ms < 1000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        return status() + " in " + took + ": received " + received() + " (updated " + count(Outcome.UPDATED)
+                + ", unchanged " + count(Outcome.UNCHANGED) + ", rejected " + count(Outcome.REJECTED) + ", failed "
+                + count(Outcome.FAILED) + ")" + (failure == null ? "" : "; " + failure);
     }
 
     public boolean allSucceeded() {

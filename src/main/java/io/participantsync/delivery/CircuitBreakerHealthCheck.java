@@ -5,10 +5,11 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness check {@code participant-sync/circuit-breakers}: one detail per connection, {@code <name>.circuit} =
- * {@code CLOSED}, {@code HALF_OPEN} or {@code OPEN}, and {@code <name>.in-flight}. It stays UP while breakers are
- * open: the instance still accepts input and the waiting records go out once the provider recovers; the details
- * say which provider is down.
+ * Readiness check {@code participant-sync/circuit-breakers}: per connection, {@code <name>.circuit} =
+ * {@code CLOSED}, {@code HALF_OPEN} or {@code OPEN}, {@code <name>.in-flight}, {@code <name>.waiting} (records read
+ * and waiting, not in a call) and {@code <name>.held-by} ({@code none}, or what holds its records: rate limit,
+ * circuit breaker, token request limit). It stays UP while connections are held: the instance still accepts input
+ * and the waiting records go out once the provider recovers; the details say which provider is down or limited.
  */
 public final class CircuitBreakerHealthCheck extends AbstractHealthCheck {
 
@@ -29,6 +30,8 @@ public final class CircuitBreakerHealthCheck extends AbstractHealthCheck {
         gates.configured().forEach((name, gate) -> {
             builder.detail(name + ".circuit", gate.state().name());
             builder.detail(name + ".in-flight", gate.inFlight());
+            builder.detail(name + ".waiting", gates.recordsWaiting(name));
+            builder.detail(name + ".held-by", gates.holds().describe(name));
         });
         builder.up();
     }

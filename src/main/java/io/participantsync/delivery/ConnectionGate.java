@@ -35,6 +35,7 @@ public final class ConnectionGate implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final ScheduledExecutorService timer;
     private final ThreadPoolExecutor calls;
+    private final ConnectionHolds holds;
     private final ReentrantLock lock = new ReentrantLock();
     // guarded by lock:
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
@@ -42,17 +43,30 @@ public final class ConnectionGate implements AutoCloseable {
     private int inFlight;
     private boolean timerSet;
     private boolean closed;
+    // a call waits for a rate-limit slot, and others may queue behind it: until the queue is empty again
+    private boolean heldByRateLimit;
     private volatile long openedAtNanos;
 
     /**
      * @param timer wakes the queue when the rate-limit window moves on (shared by the gates; never runs a call)
      */
     public ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer) {
-        this(limits, timer, System::nanoTime);
+        this(limits, timer, new ConnectionHolds());
+    }
+
+    /** @param holds told when the rate limit or the breaker starts and stops holding this connection's calls */
+    public ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer, ConnectionHolds holds) {
+        this(limits, timer, System::nanoTime, holds);
     }
 
     ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer, LongSupplier nanoClock) {
+        this(limits, timer, nanoClock, new ConnectionHolds(nanoClock));
+    }
+
+    ConnectionGate(ConnectionLimits limits, ScheduledExecutorService timer, LongSupplier nanoClock,
+            ConnectionHolds holds) {
         this.limits = limits;
+        this.holds = holds;
         this.timer = timer;
         this.nanoClock = nanoClock;
         this.free = limits.maxConcurrency();
@@ -70,8 +84,18 @@ public final class ConnectionGate implements AutoCloseable {
                 .build();
         this.breaker = CircuitBreaker.of("connection-" + limits.connection(), config);
         breaker.getEventPublisher().onStateTransition(e -> {
-            if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+            CircuitBreaker.State from = e.getStateTransition().getFromState();
+            CircuitBreaker.State to = e.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.OPEN) {
                 openedAtNanos = nanoClock.getAsLong();
+            }
+            // one line when the provider goes down and one when it is back, not one per failed probe
+            if (to == CircuitBreaker.State.OPEN && from == CircuitBreaker.State.CLOSED) {
+                holds.begin(limits.connection(), ConnectionHolds.Reason.CIRCUIT_BREAKER, limits.breakerFailures()
+                        + " failed calls in a row; its records wait, one probe call every "
+                        + Durations.format(limits.breakerWait()) + " until the provider answers again");
+            } else if (to == CircuitBreaker.State.CLOSED) {
+                holds.end(limits.connection(), ConnectionHolds.Reason.CIRCUIT_BREAKER);
             }
         });
         AtomicInteger n = new AtomicInteger();
@@ -165,6 +189,9 @@ public final class ConnectionGate implements AutoCloseable {
     /** Admits waiting calls, first in first out, while permits and rate-limit slots allow. */
     private void admit() {
         List<Runnable> go = new ArrayList<>(2);
+        boolean rateHoldStarts = false;
+        boolean rateHoldEnds = false;
+        long nextSlotNanos = 0;
         lock.lock();
         try {
             while (!waiting.isEmpty() && free > 0) {
@@ -183,6 +210,11 @@ public final class ConnectionGate implements AutoCloseable {
                     slot = limiter.tryAcquire();
                     if (slot == null) {
                         long wait = limiter.nanosToWait();
+                        if (!heldByRateLimit) {
+                            heldByRateLimit = true;
+                            rateHoldStarts = true;
+                            nextSlotNanos = wait;
+                        }
                         // Long.MAX_VALUE: the slot belongs to a call in flight, whose end admits again
                         if (wait != Long.MAX_VALUE && !timerSet && !closed) {
                             timerSet = true;
@@ -197,12 +229,29 @@ public final class ConnectionGate implements AutoCloseable {
                 Pass pass = new Pass(slot, nanoClock.getAsLong() - w.sinceNanos);
                 go.add(() -> run(w, pass));
             }
+            if (heldByRateLimit && waiting.isEmpty()) {
+                heldByRateLimit = false;
+                rateHoldEnds = true;
+            }
         } finally {
             lock.unlock();
+        }
+        if (rateHoldStarts) {
+            holds.begin(limits.connection(), ConnectionHolds.Reason.RATE_LIMIT, limits.rateLimit() + " reached; "
+                    + "its calls wait for a slot" + (nextSlotNanos == Long.MAX_VALUE ? ""
+                    : ", the next in " + ConnectionHolds.format(java.time.Duration.ofNanos(nextSlotNanos))));
+        }
+        if (rateHoldEnds) {
+            holds.end(limits.connection(), ConnectionHolds.Reason.RATE_LIMIT);
         }
         for (Runnable r : go) {
             r.run();
         }
+    }
+
+    /** Records' calls holding for this connection's rate limit or breaker (see {@link ConnectionHolds}). */
+    public ConnectionHolds holds() {
+        return holds;
     }
 
     private void run(Waiter w, Pass pass) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.ToIntFunction;
 
 /**
  * The {@link ConnectionGate} of every configured connection, built once at startup from their
@@ -20,6 +21,8 @@ public final class ConnectionGates implements AutoCloseable {
 
     /** The metric: 0 closed, 1 half-open, 2 open, tagged {@code connection}. */
     public static final String CIRCUIT_STATE_METRIC = "participant_sync_circuit_state";
+    /** The metric: records of the connection read and waiting (no outcome yet, not in a call), tagged {@code connection}. */
+    public static final String RECORDS_WAITING_METRIC = "participant_sync_records_waiting";
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "connection-gates");
@@ -28,10 +31,19 @@ public final class ConnectionGates implements AutoCloseable {
     });
     private final Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     private final Map<String, ConnectionGate> configured;
+    private final ConnectionHolds holds;
+    // records each connection holds in memory (read, no outcome yet): see Admission
+    private volatile ToIntFunction<String> holding = c -> 0;
 
     public ConnectionGates(Map<String, ConnectionLimits> limits) {
+        this(limits, new ConnectionHolds());
+    }
+
+    /** @param holds what holds each connection (rate limit, breaker; the token service adds its own) */
+    public ConnectionGates(Map<String, ConnectionLimits> limits, ConnectionHolds holds) {
+        this.holds = holds;
         Map<String, ConnectionGate> byName = new LinkedHashMap<>();
-        limits.forEach((name, l) -> byName.put(name, new ConnectionGate(l, timer)));
+        limits.forEach((name, l) -> byName.put(name, new ConnectionGate(l, timer, holds)));
         this.configured = Collections.unmodifiableMap(byName);
         gates.putAll(byName);
     }
@@ -43,7 +55,25 @@ public final class ConnectionGates implements AutoCloseable {
 
     public ConnectionGate gate(String connection) {
         return gates.computeIfAbsent(connection, n -> new ConnectionGate(new ConnectionLimits(n, 64, null, 1,
-                Duration.ofMinutes(5), 1000, Duration.ofSeconds(1)), timer));
+                Duration.ofMinutes(5), 1000, Duration.ofSeconds(1)), timer, holds));
+    }
+
+    public ConnectionHolds holds() {
+        return holds;
+    }
+
+    /** Where the records each connection holds in memory are counted ({@link Admission#holding}). */
+    public void countHoldingWith(ToIntFunction<String> holding) {
+        this.holding = holding;
+    }
+
+    /**
+     * Records of {@code connection} read and without an outcome that are not in a call now: waiting for their turn,
+     * a permit, a rate-limit slot, a retry or the breaker.
+     */
+    public int recordsWaiting(String connection) {
+        ConnectionGate gate = gates.get(connection);
+        return Math.max(0, holding.applyAsInt(connection) - (gate == null ? 0 : gate.inFlight()));
     }
 
     /** The configured connections' gates, in configuration order. */
@@ -51,12 +81,22 @@ public final class ConnectionGates implements AutoCloseable {
         return configured;
     }
 
-    /** Registers one {@code participant_sync_circuit_state{connection}} gauge per configured connection. */
+    /**
+     * Registers the {@code participant_sync_circuit_state{connection}} and
+     * {@code participant_sync_records_waiting{connection}} gauges of each configured connection.
+     */
     public void bindMetrics(MeterRegistry registry) {
-        configured.forEach((name, gate) -> Gauge.builder(CIRCUIT_STATE_METRIC, gate, ConnectionGate::stateCode)
-                .tag("connection", name)
-                .description("circuit breaker of the connection: 0 closed, 1 half-open, 2 open")
-                .register(registry));
+        configured.forEach((name, gate) -> {
+            Gauge.builder(CIRCUIT_STATE_METRIC, gate, ConnectionGate::stateCode)
+                    .tag("connection", name)
+                    .description("circuit breaker of the connection: 0 closed, 1 half-open, 2 open")
+                    .register(registry);
+            Gauge.builder(RECORDS_WAITING_METRIC, this, g -> g.recordsWaiting(name))
+                    .tag("connection", name)
+                    .description("records of the connection read and waiting (for their turn, a permit, a "
+                            + "rate-limit slot, a retry or the circuit breaker), not in a call")
+                    .register(registry);
+        });
     }
 
     @Override

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.participantsync.delivery.ConnectionHolds;
 import io.participantsync.model.DeliveryException;
 import io.participantsync.provider.AuthMethod;
 import io.participantsync.provider.Connection;
 import io.participantsync.provider.zoho.ZohoAdapter;
 import io.participantsync.support.FakeHttpTransport;
+import io.participantsync.support.LogCapture;
 import io.participantsync.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 
 /** Verifies the token request limit: its format, and that TokenService never sends a request over it. */
@@ -91,6 +94,32 @@ class TokenRequestLimitTest {
         assertThat(e.error().message()).contains("connection zoho").contains("3 per 600 s").contains("360 s")
                 .doesNotContain("zoho-refresh-t0ken").doesNotContain("zoho-s3cret");
         assertThat(e.retryAfterMs()).isEqualTo(Duration.ofMinutes(6).toMillis());
+    }
+
+    @Test
+    void givenLimitReached_whenRecordsFindNoSlotUntilOneFrees_thenOneLineWhenTheHoldStartsAndOneWhenItEnds() {
+        http.on("POST", TOKEN_URL, numberedTokens("zo-", 3600));
+        ConnectionHolds holds = new ConnectionHolds();
+        TokenService tokens = new TokenService(http, clock, Duration.ofSeconds(60),
+                c -> Optional.of(TokenRequestLimit.parse("1/10m")), holds);
+        try (LogCapture log = LogCapture.of(ConnectionHolds.class)) {
+            String used = tokens.headers(zoho, auth).get("Authorization");
+            tokens.invalidate(zoho, used);
+            for (int i = 0; i < 5; i++) {
+                catchThrowableOfType(() -> tokens.headers(zoho, auth), DeliveryException.class);
+            }
+            assertThat(holds.reasons("zoho")).containsExactly(ConnectionHolds.Reason.TOKEN_LIMIT);
+
+            clock.advance(Duration.ofMinutes(10));
+            tokens.headers(zoho, auth);
+
+            assertThat(holds.reasons("zoho")).isEmpty();
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .startsWith("connection zoho: held by its token request limit: 1 per 600 s reached; ")
+                    .doesNotContain("zoho-refresh-t0ken");
+            assertThat(log.messages(Level.INFO)).singleElement().asString()
+                    .startsWith("connection zoho: no longer held by its token request limit");
+        }
     }
 
     @Test

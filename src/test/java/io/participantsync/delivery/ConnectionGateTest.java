@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.participantsync.support.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -197,6 +199,77 @@ class ConnectionGateTest {
     }
 
     @Test
+    void givenRateLimitReached_whenCallsWaitAndThenAllGo_thenOneLineWhenTheHoldStartsAndOneWhenItEnds()
+            throws Exception {
+        ConnectionHolds holds = new ConnectionHolds();
+        ConnectionGate limited = new ConnectionGate(new ConnectionLimits("slow", 5, RateLimit.parse("k", "2/300ms"),
+                5, Duration.ofMinutes(1), 3, Duration.ofSeconds(1)), timer, holds);
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        try (LogCapture log = LogCapture.of(ConnectionHolds.class)) {
+            for (int i = 0; i < 7; i++) {
+                limited.enter(pass -> {
+                    starts.add(System.nanoTime());
+                    pass.succeeded();
+                    pass.close();
+                }, refused::add);
+            }
+            assertThat(holds.reasons("slow")).containsExactly(ConnectionHolds.Reason.RATE_LIMIT);
+            assertThat(holds.describe("slow")).isEqualTo("rate limit");
+
+            await().atMost(WAIT).until(() -> starts.size() == 7 && holds.reasons("slow").isEmpty());
+
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .startsWith("connection slow: held by its rate limit: 2/300ms reached; its calls wait for a slot, the next in ");
+            assertThat(log.messages(Level.INFO)).singleElement().asString()
+                    .startsWith("connection slow: no longer held by its rate limit (held for ");
+            assertThat(holds.describe("slow")).isEqualTo("none");
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
+    void givenBreakerOpensFailsItsProbeAndCloses_whenLogged_thenOneLineWhenItOpensAndOneWhenItCloses()
+            throws Exception {
+        ConnectionHolds holds = new ConnectionHolds();
+        ConnectionGate sick = new ConnectionGate(new ConnectionLimits("sick", 1, null, 5, Duration.ofMinutes(1), 2,
+                Duration.ofMillis(100)), timer, holds);
+        BlockingQueue<ConnectionGate.Pass> passes = new LinkedBlockingQueue<>();
+        try (LogCapture log = LogCapture.of(ConnectionHolds.class)) {
+            for (boolean probeSucceeds : new boolean[] {false, false, false, true}) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    try {
+                        sick.enter(passes::add, refused::add);
+                        return true;
+                    } catch (BreakerOpenException stillOpen) {
+                        return false;
+                    }
+                });
+                ConnectionGate.Pass p = passes.poll(10, TimeUnit.SECONDS);
+                if (probeSucceeds) {
+                    p.succeeded();
+                } else {
+                    p.failed();
+                }
+                p.close();
+                if (!probeSucceeds && sick.state() == CircuitBreaker.State.OPEN) {
+                    assertThat(holds.reasons("sick")).containsExactly(ConnectionHolds.Reason.CIRCUIT_BREAKER);
+                }
+            }
+
+            assertThat(sick.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(holds.reasons("sick")).isEmpty();
+            assertThat(log.messages(Level.WARN)).as("opened once, its failed probe logs nothing").singleElement()
+                    .asString().isEqualTo("connection sick: held by its circuit breaker: 2 failed calls in a row; "
+                            + "its records wait, one probe call every 100ms until the provider answers again");
+            assertThat(log.messages(Level.INFO)).singleElement().asString()
+                    .startsWith("connection sick: no longer held by its circuit breaker (held for ");
+        } finally {
+            sick.close();
+        }
+    }
+
+    @Test
     void givenWaitingCalls_whenTheGateCloses_thenTheyAreRefused() throws Exception {
         enter();
         enter();
@@ -210,9 +283,11 @@ class ConnectionGateTest {
     }
 
     @Test
-    void givenGates_whenObserved_thenHealthDetailsAndGaugeShowEachBreaker() throws Exception {
+    void givenGates_whenObserved_thenHealthDetailsAndGaugesShowEachBreakerAndWhatWaits() throws Exception {
         ConnectionGates gates = new ConnectionGates(Map.of("acme", new ConnectionLimits("acme", 2, null, 5,
                 Duration.ofMinutes(1), 1, Duration.ofMinutes(1))));
+        // 7 records of acme read and without an outcome
+        gates.countHoldingWith(c -> c.equals("acme") ? 7 : 0);
         try {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             gates.bindMetrics(registry);
@@ -224,13 +299,16 @@ class ConnectionGateTest {
 
             assertThat(registry.get(ConnectionGates.CIRCUIT_STATE_METRIC).tag("connection", "acme").gauge().value())
                     .isEqualTo(2.0);
+            assertThat(registry.get(ConnectionGates.RECORDS_WAITING_METRIC).tag("connection", "acme").gauge()
+                    .value()).isEqualTo(7.0);
             try (DefaultCamelContext camel = new DefaultCamelContext()) {
                 CircuitBreakerHealthCheck check = new CircuitBreakerHealthCheck(gates);
                 check.setCamelContext(camel);
                 HealthCheck.Result result = check.call();
                 assertThat(result.getState()).isEqualTo(HealthCheck.State.UP);
                 assertThat(result.getDetails()).containsEntry("acme.circuit", "OPEN")
-                        .containsEntry("acme.in-flight", 0);
+                        .containsEntry("acme.in-flight", 0).containsEntry("acme.waiting", 7)
+                        .containsEntry("acme.held-by", "circuit breaker");
                 assertThat(check.isReadiness()).isTrue();
                 assertThat(check.isLiveness()).isFalse();
             }

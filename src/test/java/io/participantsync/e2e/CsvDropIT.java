@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.support.LogCapture;
 import io.participantsync.support.TestApp;
 import java.io.IOException;
 import java.io.Reader;
@@ -23,6 +24,7 @@ import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,8 +61,18 @@ class CsvDropIT {
     }
 
     @Test
-    void givenMixedProviderFile_whenDropped_thenEveryRowUpdatedAndFileArchivedWithReport() throws Exception {
-        JsonNode report = drop(SAMPLES.resolve("mixed.csv"), "mixed.csv");
+    void givenMixedProviderFile_whenDropped_thenEveryRowUpdatedAndFileArchivedWithReportAndOneLogLine()
+            throws Exception {
+        JsonNode report;
+        List<String> logged;
+        try (LogCapture log = LogCapture.of("io.participantsync.intake.csv")) {
+            report = drop(SAMPLES.resolve("mixed.csv"), "mixed.csv");
+            logged = log.messages(Level.INFO);
+        }
+
+        assertThat(logged).singleElement().asString().startsWith("CSV file mixed.csv completed in ")
+                .contains(": received 8 (updated 7, unchanged 1, rejected 0, failed 0); report ")
+                .endsWith(".report.json");
 
         assertCountsAddUp(report);
         assertThat(report.path("counts").path("received").asInt()).isEqualTo(8);
