@@ -343,7 +343,9 @@ class HttpApiIT {
         JsonNode doc = JSON.readTree(r.body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         assertThat(doc.path("paths").fieldNames()).toIterable().containsExactlyInAnyOrder(
-                "/api/v1/participant-updates", "/api/v1/batches/{id}", "/api/v1/openapi.json");
+                "/api/v1/participant-updates", "/api/v1/batches/{id}", "/api/v1/sync-jobs/{name}/runs",
+                "/api/v1/openapi.json");
+        assertThat(doc.at("/servers/0/url").asText()).as("no fixed port").isEqualTo("/");
         // the registered providers, from the registry
         assertThat(doc.at("/components/schemas/ParticipantUpdate/properties/provider/enum")).isEqualTo(JSON.readTree(
                 "[\"oneflow\", \"zigned\", \"signinghub\", \"eviasign\", \"zoho\"]"));
