@@ -85,6 +85,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final Admission admission;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final Path dataDir;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
@@ -104,6 +105,15 @@ public final class ParticipantSync implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.get("data.dir", "data"));
+        this.dataDir = dataDir;
+        try {
+            // owner-only, also when an older version made it world-readable: state, journal, logs, work files
+            SecureFiles.directories(dataDir);
+        } catch (IOException e) {
+            throw new ConfigurationException("data.dir: cannot create " + dataDir.toAbsolutePath() + ": "
+                    + e.getMessage());
+        }
+        tightenDataFiles();
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
         this.batches = new Batches(clock, deadLetters, dataDir.resolve("batches"));
         this.syncJobs = SyncJobs.load(settings, providers, connections);
@@ -217,6 +227,8 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
+            // the files H2, Artemis and the processed-files list just created with the umask's modes
+            app.tightenDataFiles();
             app.servers = HttpServers.listening(app.camel());
             app.observeCircuitBreakers();
             if (app.httpIntake != null) {
@@ -285,6 +297,8 @@ public final class ParticipantSync implements AutoCloseable {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(purge, 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        // files the libraries create later (new journal files, rolled logs) become owner-only within 15 seconds
+        housekeeping.scheduleWithFixedDelay(this::tightenDataFiles, 15, 15, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** {@code checkpoint.flush-ms} and {@code checkpoint.max-pending}: how long and how many may wait uncommitted. */
@@ -418,6 +432,26 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (stateStore != null) {
             stateStore.close();
+        }
+        tightenDataFiles();
+    }
+
+    /**
+     * {@code data.dir} and the log files (when elsewhere) owner-only: folders 0700, files 0600. Java cannot
+     * set a umask, so the files H2, Artemis and Log4j create are tightened after the fact (the folders, made
+     * owner-only first, already keep other users out; the wrapper script also runs with {@code umask 077}).
+     */
+    private void tightenDataFiles() {
+        SecureFiles.ownerOnly(dataDir);
+        Path logs = Path.of(System.getProperty("ps.log.dir", "data/logs"));
+        if (!logs.toAbsolutePath().normalize().startsWith(dataDir.toAbsolutePath().normalize())) {
+            // a log folder elsewhere may be shared (e.g. /var/log): only our own log files
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(logs)) {
+                files.filter(f -> f.getFileName().toString().startsWith("participant-sync"))
+                        .forEach(SecureFiles::ownerOnlyFile);
+            } catch (IOException | RuntimeException e) {
+                // no log folder (yet)
+            }
         }
     }
 
