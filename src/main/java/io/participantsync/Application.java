@@ -44,7 +44,9 @@ public final class Application {
                 t = t.getCause();
             }
             if (t != null) {
-                cmd.getErr().println("participant-sync: " + t.getMessage());
+                java.util.List<String> problems = ((ConfigurationException) t).problems();
+                // one problem, one line; several, one line each under a heading
+                cmd.getErr().println("participant-sync: " + (problems.size() == 1 ? problems.get(0) : t.getMessage()));
                 return 2;
             }
             throw e;

@@ -89,6 +89,9 @@ public final class ParticipantSync implements AutoCloseable {
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
+        if (withEdges) {
+            checkPorts(settings);
+        }
         this.providers = providers(settings);
         this.connections = Connections.load(settings, providers);
         if (connections.isEmpty()) {
@@ -201,6 +204,51 @@ public final class ParticipantSync implements AutoCloseable {
         }
         // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
         main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /**
+     * The ports {@code run} listens on, checked before anything starts: one that is not a port number, or that another
+     * program holds, stops startup with one line naming its key (the CLI exits 2) rather than a stack trace from deep
+     * inside Camel or Artemis.
+     */
+    static void checkPorts(Settings settings) {
+        checkPort(settings, "camel.server.enabled", "camel.server.port", 8080, settings.get("camel.server.host",
+                "127.0.0.1"));
+        checkPort(settings, "camel.management.enabled", "camel.management.port", 9876,
+                settings.get("camel.management.host", "127.0.0.1"));
+        if (settings.get("jms.broker-url") == null) {
+            checkPort(settings, "jms.enabled", "jms.port", 61616, "127.0.0.1");
+        }
+    }
+
+    private static void checkPort(Settings settings, String enabledKey, String key, int defaultPort, String host) {
+        if ("false".equalsIgnoreCase(settings.get(enabledKey, "true"))) {
+            return;
+        }
+        String hint = "set " + key + " or " + Settings.envName(key);
+        String value = settings.get(key, String.valueOf(defaultPort));
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigurationException(key + " must be a port number (1-65535, or 0 for any free port), was '"
+                    + value + "': " + hint);
+        }
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+        } catch (java.net.BindException e) {
+            throw new ConfigurationException(key + " " + port + " is in use: " + hint);
+        } catch (IOException e) {
+            throw new ConfigurationException(key + " " + port + " cannot be opened on " + host + " (" + e.getMessage()
+                    + "): " + hint);
+        }
     }
 
     /**
