@@ -25,6 +25,8 @@ public final class Application {
     public GlobalOptions global;
 
     public static void main(String[] args) {
+        // before anything loads H2: the state store's AUTO_SERVER listens on 127.0.0.1 only
+        io.participantsync.state.StateStore.bindH2ToLoopback();
         // one-shot commands print their own summary on stdout: keep stderr for errors (the log file has the rest)
         boolean service = java.util.Arrays.asList(args).contains("run");
         if (System.getProperty("ps.console.level") == null) {
@@ -42,7 +44,9 @@ public final class Application {
                 t = t.getCause();
             }
             if (t != null) {
-                cmd.getErr().println("participant-sync: " + t.getMessage());
+                java.util.List<String> problems = ((ConfigurationException) t).problems();
+                // one problem, one line; several, one line each under a heading
+                cmd.getErr().println("participant-sync: " + (problems.size() == 1 ? problems.get(0) : t.getMessage()));
                 return 2;
             }
             throw e;

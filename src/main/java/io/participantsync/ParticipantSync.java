@@ -86,9 +86,13 @@ public final class ParticipantSync implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final Admission admission;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private final Path dataDir;
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
+        if (withEdges) {
+            checkPorts(settings);
+        }
         this.providers = providers(settings);
         this.connections = Connections.load(settings, providers);
         if (connections.isEmpty()) {
@@ -107,6 +111,15 @@ public final class ParticipantSync implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         Path dataDir = Path.of(settings.get("data.dir", "data"));
+        this.dataDir = dataDir;
+        try {
+            // owner-only, also when an older version made it world-readable: state, journal, logs, work files
+            SecureFiles.directories(dataDir);
+        } catch (IOException e) {
+            throw new ConfigurationException("data.dir: cannot create " + dataDir.toAbsolutePath() + ": "
+                    + e.getMessage());
+        }
+        tightenDataFiles();
         this.deadLetters = new DeadLetterWriter(Path.of(settings.get("dead-letter.dir", "dead-letter")), clock);
         this.batches = new Batches(clock, deadLetters, dataDir.resolve("batches"));
         this.syncJobs = SyncJobs.load(settings, providers, connections);
@@ -198,6 +211,51 @@ public final class ParticipantSync implements AutoCloseable {
     }
 
     /**
+     * The ports {@code run} listens on, checked before anything starts: one that is not a port number, or that another
+     * program holds, stops startup with one line naming its key (the CLI exits 2) rather than a stack trace from deep
+     * inside Camel or Artemis.
+     */
+    static void checkPorts(Settings settings) {
+        checkPort(settings, "camel.server.enabled", "camel.server.port", 8080, settings.get("camel.server.host",
+                "127.0.0.1"));
+        checkPort(settings, "camel.management.enabled", "camel.management.port", 9876,
+                settings.get("camel.management.host", "127.0.0.1"));
+        if (settings.get("jms.broker-url") == null) {
+            checkPort(settings, "jms.enabled", "jms.port", 61616, "127.0.0.1");
+        }
+    }
+
+    private static void checkPort(Settings settings, String enabledKey, String key, int defaultPort, String host) {
+        if ("false".equalsIgnoreCase(settings.get(enabledKey, "true"))) {
+            return;
+        }
+        String hint = "set " + key + " or " + Settings.envName(key);
+        String value = settings.get(key, String.valueOf(defaultPort));
+        int port;
+        try {
+            port = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigurationException(key + " must be a port number (1-65535, or 0 for any free port), was '"
+                    + value + "': " + hint);
+        }
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+        } catch (java.net.BindException e) {
+            throw new ConfigurationException(key + " " + port + " is in use: " + hint);
+        } catch (IOException e) {
+            throw new ConfigurationException(key + " " + port + " cannot be opened on " + host + " (" + e.getMessage()
+                    + "): " + hint);
+        }
+    }
+
+    /**
      * The one-shot commands ({@code sync}, {@code validate}) start the core without edges: they bind no port (two
      * may run at once, or beside a running service) and keep no metrics nobody can scrape.
      */
@@ -221,6 +279,8 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantSync app = new ParticipantSync(settings, withEdges, withState);
         try {
             app.main.start();
+            // the files H2, Artemis and the processed-files list just created with the umask's modes
+            app.tightenDataFiles();
             app.servers = HttpServers.listening(app.camel());
             app.observeCircuitBreakers();
             if (app.httpIntake != null) {
@@ -289,6 +349,8 @@ public final class ParticipantSync implements AutoCloseable {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(purge, 0, 1, java.util.concurrent.TimeUnit.HOURS);
+        // files the libraries create later (new journal files, rolled logs) become owner-only within 15 seconds
+        housekeeping.scheduleWithFixedDelay(this::tightenDataFiles, 15, 15, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** {@code checkpoint.flush-ms} and {@code checkpoint.max-pending}: how long and how many may wait uncommitted. */
@@ -422,6 +484,26 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (stateStore != null) {
             stateStore.close();
+        }
+        tightenDataFiles();
+    }
+
+    /**
+     * {@code data.dir} and the log files (when elsewhere) owner-only: folders 0700, files 0600. Java cannot
+     * set a umask, so the files H2, Artemis and Log4j create are tightened after the fact (the folders, made
+     * owner-only first, already keep other users out; the wrapper script also runs with {@code umask 077}).
+     */
+    private void tightenDataFiles() {
+        SecureFiles.ownerOnly(dataDir);
+        Path logs = Path.of(System.getProperty("ps.log.dir", "data/logs"));
+        if (!logs.toAbsolutePath().normalize().startsWith(dataDir.toAbsolutePath().normalize())) {
+            // a log folder elsewhere may be shared (e.g. /var/log): only our own log files
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(logs)) {
+                files.filter(f -> f.getFileName().toString().startsWith("participant-sync"))
+                        .forEach(SecureFiles::ownerOnlyFile);
+            } catch (IOException | RuntimeException e) {
+                // no log folder (yet)
+            }
         }
     }
 

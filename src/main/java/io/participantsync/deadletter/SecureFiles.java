@@ -39,6 +39,62 @@ public final class SecureFiles {
         return dir;
     }
 
+    /**
+     * Makes {@code root} and everything under it owner-only: folders rwx------, files rw------- (POSIX only; links
+     * are not followed; what vanishes meanwhile or belongs to someone else is skipped). For the files libraries
+     * create with the process's umask (H2, Artemis, log files): the folders alone already keep other users out.
+     */
+    public static void ownerOnly(Path root) {
+        if (!POSIX || !Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> dirs = PosixFilePermissions.fromString("rwx------");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> files = PosixFilePermissions.fromString("rw-------");
+        try {
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                    chmod(dir, dirs);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file,
+                        java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        chmod(file, files);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // best effort: the folders made owner-only up front are what keeps other users out
+        }
+    }
+
+    /** One regular file owner-only (rw-------), when it is one and ours. */
+    public static void ownerOnlyFile(Path file) {
+        if (POSIX && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            chmod(file, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    private static void chmod(Path p, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
+        try {
+            if (!Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).equals(perms)) {
+                Files.setPosixFilePermissions(p, perms);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // vanished meanwhile, or not ours
+        }
+    }
+
     /** A new empty owner-only file (rw-------). */
     public static Path createFile(Path file) throws IOException {
         directories(file.toAbsolutePath().getParent());

@@ -66,6 +66,15 @@ public final class EmbeddedBroker implements Service {
         if (server != null) {
             return;
         }
+        try {
+            // owner-only before Artemis writes into them: the journal holds the messages (personal data)
+            for (String sub : new String[] {"journal", "bindings", "paging", "large-messages"}) {
+                io.participantsync.deadletter.SecureFiles.directories(journalDir.resolve(sub));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the broker's folders under " + journalDir + ": "
+                    + e.getMessage(), e);
+        }
         Configuration config = new ConfigurationImpl()
                 .setName("participant-sync")
                 .setPersistenceEnabled(true)

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.participantsync.config.ConfigurationException;
 import io.participantsync.config.Settings;
+import io.participantsync.deadletter.SecureFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,8 +31,35 @@ public final class StateStore implements AutoCloseable {
     /** SQLState of a unique-key violation, the same in H2 and PostgreSQL. */
     private static final String UNIQUE_VIOLATION = "23505";
 
+    static {
+        bindH2ToLoopback();
+    }
+
     private final HikariDataSource dataSource;
     private final Clock clock;
+
+    /**
+     * H2's AUTO_SERVER listens where {@code h2.bindAddress} says, on every interface when it is unset: this sets it
+     * to 127.0.0.1 unless given. H2 reads it once, so {@code main} calls this before anything touches H2.
+     */
+    public static void bindH2ToLoopback() {
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
+    /** Whether H2's servers bind to a loopback address only (H2 read {@code h2.bindAddress} as such). */
+    static boolean h2BindsToLoopback() {
+        String bind = org.h2.engine.SysProperties.BIND_ADDRESS;
+        if (bind == null || bind.isBlank()) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(bind.trim()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
 
     private StateStore(HikariDataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -43,10 +71,19 @@ public final class StateStore implements AutoCloseable {
         String url = settings.get("state.jdbc-url");
         if (url == null) {
             Path dir = Path.of(settings.get("data.dir", "data")).toAbsolutePath().resolve("state");
-            // AUTO_SERVER lets a second local process (e.g. `sync-job` beside `run`) open the same file;
+            try {
+                // owner-only: the lock file beside the database holds the key that opens it through AUTO_SERVER
+                SecureFiles.directories(dir);
+            } catch (java.io.IOException e) {
+                throw new ConfigurationException("data.dir: cannot create " + dir + ": " + e.getMessage());
+            }
+            // AUTO_SERVER lets a second local process (`sync`, `sync-job` beside `run`) open the same file: the
+            // process holding the file serves it on 127.0.0.1 only (h2.bindAddress), to whoever can read the key
+            // in the owner-only lock file; when H2 would bind elsewhere, no server (one process at a time).
             // WRITE_DELAY=0 writes each commit out at once (H2 waits up to 500 ms by default), so a checkpoint
             // committed before the process is killed is still there after the restart
-            url = "jdbc:h2:file:" + dir.resolve("participant-sync") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+            url = "jdbc:h2:file:" + dir.resolve("participant-sync") + (h2BindsToLoopback() ? ";AUTO_SERVER=TRUE" : "")
+                    + ";WRITE_DELAY=0";
         }
         return open(url, settings.get("state.jdbc-user"), settings.get("state.jdbc-password"),
                 settings.getInt("state.pool-size", 8), clock);
