@@ -24,7 +24,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The dead-letter folder. Each rejected or failed record gets one JSON file ({@code <date>/<source>-<id>.json}: the
@@ -37,6 +39,8 @@ import org.apache.commons.csv.CSVPrinter;
 public final class DeadLetterWriter {
 
     private static final List<String> ERROR_COLUMNS = List.of("error_category", "error_message");
+    /** Added after the error columns when a row's cells could not be split: its text as it was in the file. */
+    private static final String RAW_LINE = "raw_line";
     /** How the CSV reader turns a header into a field name: runs of spaces and hyphens become '_'. */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
 
@@ -149,7 +153,7 @@ public final class DeadLetterWriter {
             throws IOException {
         RejectedCsv csv = openCsv.computeIfAbsent(batchId + "|" + src.name(), k -> {
             try {
-                return new RejectedCsv(day, src.name(), src.header());
+                return new RejectedCsv(day, src.name(), src.header(), !rawLine(src).isEmpty());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -183,6 +187,16 @@ public final class DeadLetterWriter {
         return v.length() > 80 ? v.substring(0, 80) : v;
     }
 
+    /** The row's text when its cells could not be split (the reader's {@code raw_line} column), else "". */
+    private static String rawLine(Source src) {
+        int at = src.header().lastIndexOf(RAW_LINE);
+        if (at < 0 || at >= src.values().size()) {
+            return "";
+        }
+        String raw = src.values().get(at);
+        return raw == null ? "" : raw;
+    }
+
     /** One source file's rejected rows of one batch, written to a temporary file until the batch closes. */
     private static final class RejectedCsv {
         final Path target;
@@ -190,7 +204,12 @@ public final class DeadLetterWriter {
         final CSVPrinter printer;
         final List<Integer> keep = new ArrayList<>();
 
-        RejectedCsv(Path day, String sourceName, List<String> header) throws IOException {
+        /** Whether the header has the {@code raw_line} column; when a later row needs it, the file is rewritten. */
+        boolean withRaw;
+        boolean rawAdded;
+
+        RejectedCsv(Path day, String sourceName, List<String> header, boolean withRaw) throws IOException {
+            this.withRaw = withRaw;
             String stem = sourceName.replaceAll("(?i)\\.csv$", "");
             Path candidate = day.resolve(safe(stem) + ".rejected.csv");
             for (int n = 2; Files.exists(candidate); n++) {
@@ -204,12 +223,16 @@ public final class DeadLetterWriter {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < header.size(); i++) {
                 // a file dropped back carries the error columns already: replace them, do not add a second pair
-                if (!ERROR_COLUMNS.contains(header.get(i).trim().toLowerCase(Locale.ROOT))) {
+                String name = header.get(i).trim().toLowerCase(Locale.ROOT);
+                if (!ERROR_COLUMNS.contains(name) && !RAW_LINE.equals(name)) {
                     keep.add(i);
                     out.add(header.get(i));
                 }
             }
             out.addAll(ERROR_COLUMNS);
+            if (withRaw) {
+                out.add(RAW_LINE);
+            }
             printer.printRecord(out);
         }
 
@@ -228,14 +251,48 @@ public final class DeadLetterWriter {
             }
             row.add(outcome.category());
             row.add(Redaction.redact(message, u));
+            String raw = rawLine(src);
+            if (withRaw) {
+                row.add(raw);
+            } else if (!raw.isEmpty()) {
+                row.add(raw);
+                rawAdded = true;
+            }
             printer.printRecord(row);
             printer.flush();
         }
 
         synchronized Path finish() throws IOException {
             printer.close();
+            if (rawAdded) {
+                addRawColumn();
+            }
             SecureFiles.moveAtomically(tmp, target);
             return target;
+        }
+
+        /** A row that needed {@code raw_line} came after the header was written: give every row that column. */
+        private void addRawColumn() throws IOException {
+            Path wider = tmp.resolveSibling(tmp.getFileName() + ".raw");
+            SecureFiles.createFile(wider);
+            CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+            try (CSVParser in = CSVParser.builder().setPath(tmp).setCharset(StandardCharsets.UTF_8)
+                    .setFormat(format).get();
+                    CSVPrinter out = new CSVPrinter(Files.newBufferedWriter(wider, StandardCharsets.UTF_8), format)) {
+                boolean first = true;
+                for (CSVRecord r : in) {
+                    List<String> cells = new ArrayList<>(r.toList());
+                    int width = keep.size() + ERROR_COLUMNS.size();
+                    if (first) {
+                        cells.add(RAW_LINE);
+                        first = false;
+                    } else if (cells.size() == width) {
+                        cells.add("");
+                    }
+                    out.printRecord(cells);
+                }
+            }
+            SecureFiles.moveAtomically(wider, tmp);
         }
     }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.intake.CsvOptions;
+import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.intake.RecordStream;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
@@ -221,6 +224,38 @@ class DeadLetterWriterTest {
         assertThat(rows.get(1).subList(0, 7)).containsExactly("zigned", AGREEMENT, PARTICIPANT, "", "", "", "");
         assertThat(rows.get(1).get(7)).isEqualTo("validation");
         assertThat(rows.get(1).get(8)).startsWith("dup.csv row 1: identification_number *** and otp *** rejected");
+    }
+
+    @Test
+    void givenFileWithUnparsableRows_whenEveryRowIsRejected_thenEachHasALineAndRawTextIsKeptInRawLine()
+            throws IOException {
+        String csv = "provider,agreement_id,participant_id,name\n"
+                + "zigned,a1,p1,Anna\n"
+                + "zigned,a1,p2,\"Row \"Two\" broken\"\n"
+                + "zigned,a1,p3,\"Bo \"x\", \"y\" z\"\n"
+                + "zigned,a1,p4,Cecilia\n";
+        Path file = tmp.resolve("broken.csv");
+        Files.writeString(file, csv);
+        int read = 0;
+        try (RecordStream rows = new CsvRecordReader(CsvOptions.defaults()).open(file)) {
+            for (ParticipantUpdate u : rows) {
+                writer.write(rejected(u), "batch-raw");
+                read++;
+            }
+        }
+
+        Path rejectedCsv = writer.closeBatch("batch-raw").get(0);
+
+        assertThat(read).isEqualTo(4);
+        List<List<String>> lines = readCsv(rejectedCsv);
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).containsExactly("provider", "agreement_id", "participant_id", "name",
+                "error_category", "error_message", "raw_line");
+        assertThat(lines.get(1)).startsWith("zigned", "a1", "p1", "Anna").endsWith("");
+        assertThat(lines.get(2)).startsWith("zigned", "a1", "p2", "\"Row \"Two\" broken\"").endsWith("");
+        assertThat(lines.get(3)).startsWith("", "", "", "").endsWith("zigned,a1,p3,\"Bo \"x\", \"y\" z\"");
+        assertThat(lines.get(4)).startsWith("zigned", "a1", "p4", "Cecilia").endsWith("");
+        assertThat(lines).allSatisfy(l -> assertThat(l).hasSize(7));
     }
 
     private static DeliveryOutcome rejected(ParticipantUpdate update) {

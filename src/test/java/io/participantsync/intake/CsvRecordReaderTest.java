@@ -221,7 +221,7 @@ class CsvRecordReaderTest {
     }
 
     @Test
-    void givenUnterminatedQuote_whenRead_thenGoodRowsThenOneProblemRecordAndTheStreamStops() throws Exception {
+    void givenUnterminatedQuote_whenRead_thenGoodRowsThenOneProblemRecordKeepingTheRawText() throws Exception {
         try (RecordStream stream = reader.open(resource("unterminated-quote.csv"))) {
             List<ParticipantUpdate> records = drain(stream);
 
@@ -236,27 +236,84 @@ class CsvRecordReaderTest {
                 assertThat(p.reason()).startsWith("cannot parse CSV at row 2: ")
                         .contains("EOF reached before encapsulated token finished");
             });
+            // split at the commas, the raw text gives the header's five cells: they are the row's values
+            assertThat(failed.source().values()).containsExactly("oneflow", "main", "1", "3", "\"Bo");
             assertThat(stream.notes()).singleElement().asString()
-                    .startsWith("parsing stopped at row 2: ")
+                    .startsWith("parsing stopped at row 2, then resumed at the next line: ")
                     .contains("EOF reached before encapsulated token finished");
             assertThat(stream.hasNext()).isFalse();
         }
     }
 
     @Test
-    void givenQuoteLeftOpenBeforeMegabytesOfData_whenRead_thenStopsAtTheRowSizeLimit() throws Exception {
+    void givenBrokenQuoteInTheMiddle_whenRead_thenEveryRowIsAccountedForAndParsingResumes() throws Exception {
+        for (String eol : List.of("\n", "\r\n", "\r")) {
+            String csv = String.join(eol, "provider,contract_id,party_id,email,name",
+                    "oneflow,1,2,3,One",
+                    "oneflow,1,2,3,\"Row \"Two\" broken\"",
+                    "", "oneflow,1,2,3,\"Three, with comma\"",
+                    "oneflow,1,2,3,\"Four on" + eol + "two lines\"",
+                    "oneflow,1,2,3,Five") + eol;
+
+            try (RecordStream stream = reader.open(utf8(csv), "broken.csv", "csv")) {
+                List<ParticipantUpdate> records = drain(stream);
+
+                assertThat(records).as("line end %s", eol.replace("\r", "CR").replace("\n", "LF"))
+                        .extracting(r -> r.source().row()).containsExactly(1L, 2L, 3L, 4L, 5L);
+                assertThat(records).extracting(r -> r.get("name"))
+                        .containsExactly("One", null, "Three, with comma", "Four on" + eol + "two lines", "Five");
+                assertThat(records.get(1).problems()).singleElement().extracting(Problem::reason).asString()
+                        .startsWith("cannot parse CSV at row 2: ");
+                assertThat(records.get(1).source().values())
+                        .containsExactly("oneflow", "1", "2", "3", "\"Row \"Two\" broken\"");
+                assertThat(records).filteredOn(r -> r.source().row() != 2)
+                        .allSatisfy(r -> assertThat(r.problems()).isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void givenBrokenRowWhoseCellsCannotBeSplit_whenRead_thenItsRawTextGoesInARawLineColumnMasked()
+            throws Exception {
+        String csv = "provider,personal_number,name\n"
+                + "zigned,19121212-1212,\"Ann \"A\", \"B\" x\",more\n"
+                + "zigned,,Bo\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "raw.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).hasSize(2);
+            Source broken = records.get(0).source();
+            assertThat(broken.header()).containsExactly("provider", "personal_number", "name", RecordStream.RAW_LINE);
+            assertThat(broken.values()).containsExactly("", "", "", "zigned,***,\"Ann \"A\", \"B\" x\",more");
+            assertThat(records.get(1).get("name")).isEqualTo("Bo");
+            assertThat(records.get(1).problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void givenQuoteLeftOpenBeforeMegabytesOfData_whenRead_thenThatRowIsRejectedAtTheSizeLimitAndTheRestRead()
+            throws Exception {
         StringBuilder csv = new StringBuilder("provider,name\noneflow,\"Ann\n");
         String line = "oneflow,Bo\n";
+        int good = 0;
         while (csv.length() < RecordStream.MAX_ROW_CHARS + 100_000) {
             csv.append(line);
+            good++;
         }
 
         try (RecordStream stream = reader.open(utf8(csv.toString()), "open-quote.csv", "csv")) {
             List<ParticipantUpdate> records = drain(stream);
 
-            assertThat(records).singleElement().satisfies(r -> assertThat(r.problems()).singleElement()
+            assertThat(records).hasSize(good + 1);
+            assertThat(records.get(0).problems()).singleElement()
                     .isEqualTo(new Problem(null, "cannot parse CSV at row 1: a row is longer than "
-                            + RecordStream.MAX_ROW_CHARS + " characters (is a quote left open?)")));
+                            + RecordStream.MAX_ROW_CHARS + " characters (is a quote left open?)"));
+            assertThat(records.get(0).source().values()).containsExactly("oneflow", "\"Ann");
+            assertThat(records.subList(1, records.size())).allSatisfy(r -> {
+                assertThat(r.problems()).isEmpty();
+                assertThat(r.get("name")).isEqualTo("Bo");
+            });
         }
     }
 
