@@ -173,6 +173,15 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             names.add(name);
             occurrences.merge(name, 1, Integer::sum);
         }
+        if (names.stream().noneMatch(CanonicalFields::isKnown)) {
+            // Most likely a file without its header line: its first data row must not become column names (nor
+            // appear in a dead letter, it may hold a personal number), and no row may be sent under wrong names.
+            int cells = header.size();
+            header = List.of();
+            return stop(0, "the first line is not a header: none of its " + cells(cells) + " is a known field name "
+                    + "(the first line must name the columns, e.g. provider,connection,contract_id,party_id,email);"
+                    + " the file is rejected as a whole and nothing is sent");
+        }
         columns = List.copyOf(names);
         providerColumn = columns.indexOf(CanonicalFields.PROVIDER);
         connectionColumn = columns.indexOf(CanonicalFields.CONNECTION);

@@ -318,6 +318,35 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void givenFileWithoutHeaderLine_whenRead_thenTheWholeFileIsOneRejectedRecordAndNoRowIsRead() throws Exception {
+        String csv = "oneflow,100101,200101,300101,X\noneflow,100101,200102,300102,Y\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "no-header.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.source().row()).isZero();
+                assertThat(r.source().header()).isEmpty();
+                assertThat(r.source().values()).isEmpty();
+                assertThat(r.problems()).singleElement().extracting(Problem::reason).asString()
+                        .startsWith("cannot parse CSV at row 0 (the header): the first line is not a header: none of"
+                                + " its 5 cells is a known field name")
+                        .doesNotContain("100101");
+            });
+            assertThat(stream.notes()).singleElement().asString().startsWith("parsing stopped at row 0 (the header)")
+                    .doesNotContain("header only");
+        }
+    }
+
+    @Test
+    void givenHeaderWithSomeUnknownNames_whenRead_thenItIsStillAHeader() throws Exception {
+        try (RecordStream stream = reader.open(utf8("Provider,Remark,Email\noneflow,x,a@example.com\n"), "h.csv",
+                "csv")) {
+            assertThat(drain(stream)).singleElement().satisfies(r -> assertThat(r.problems()).isEmpty());
+        }
+    }
+
+    @Test
     void givenQuoteLeftOpenInTheHeader_whenRead_thenOneProblemRecordForRowZero() throws Exception {
         try (RecordStream stream = reader.open(utf8("provider,\"name\noneflow,Ann\n"), "h.csv", "csv")) {
             List<ParticipantUpdate> records = drain(stream);
