@@ -33,7 +33,8 @@ import org.apache.commons.csv.CSVRecord;
  * record with sensitive values masked, its source, provider, connection, outcome, HTTP status, provider code and
  * message, attempts, timestamps). Records that came from a CSV file are also appended to that file's
  * {@code <date>/<file>.rejected.csv}: the original columns unchanged plus {@code error_category,error_message}, ready
- * to be fixed and dropped back into the inbox. The CSV is written to a temporary file and renamed into place when
+ * to be fixed and dropped back into the inbox; cells a spreadsheet would run as formulas are prefixed with {@code '}
+ * (see {@link #formulaSafe}), which the CSV reader removes again when such a file is dropped back. The CSV is written to a temporary file and renamed into place when
  * its batch closes. Everything is owner-only.
  */
 public final class DeadLetterWriter {
@@ -41,6 +42,8 @@ public final class DeadLetterWriter {
     private static final List<String> ERROR_COLUMNS = List.of("error_category", "error_message");
     /** Added after the error columns when a row's cells could not be split: its text as it was in the file. */
     private static final String RAW_LINE = "raw_line";
+    /** First characters that make a spreadsheet cell a formula, plus the escape character itself. */
+    private static final String FORMULA_STARTS = "=+-@\t\r'";
     /** How the CSV reader turns a header into a field name: runs of spaces and hyphens become '_'. */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
 
@@ -187,6 +190,19 @@ public final class DeadLetterWriter {
         return v.length() > 80 ? v.substring(0, 80) : v;
     }
 
+    /**
+     * A cell a spreadsheet would run as a formula (CWE-1236: it starts with {@code = + - @}, a tab or a carriage
+     * return) gets a leading {@code '}, which makes it text; so does a cell that starts with {@code '} itself, so that
+     * the reader, which removes one leading {@code '} from every cell of a rejected CSV dropped back, gets the
+     * original value in every case ({@code +46 8 555 010 21} stays a phone number).
+     */
+    static String formulaSafe(String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return cell;
+        }
+        return FORMULA_STARTS.indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
+    }
+
     /** The row's text when its cells could not be split (the reader's {@code raw_line} column), else "". */
     private static String rawLine(Source src) {
         int at = src.header().lastIndexOf(RAW_LINE);
@@ -229,6 +245,7 @@ public final class DeadLetterWriter {
                     out.add(header.get(i));
                 }
             }
+            out.replaceAll(DeadLetterWriter::formulaSafe);
             out.addAll(ERROR_COLUMNS);
             if (withRaw) {
                 out.add(RAW_LINE);
@@ -251,7 +268,8 @@ public final class DeadLetterWriter {
             }
             row.add(outcome.category());
             row.add(Redaction.redact(message, u));
-            String raw = rawLine(src);
+            row.replaceAll(DeadLetterWriter::formulaSafe);
+            String raw = formulaSafe(rawLine(src));
             if (withRaw) {
                 row.add(raw);
             } else if (!raw.isEmpty()) {

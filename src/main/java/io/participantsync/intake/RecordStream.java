@@ -55,6 +55,8 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
     /** Canonical name of each column, by position. */
     private List<String> columns = List.of();
     private List<Problem> headerProblems = List.of();
+    /** Trailing dead-letter columns when the file is one of our rejected CSVs dropped back, else 0. */
+    private int deadLetterColumns;
     private int providerColumn = -1;
     private int connectionColumn = -1;
 
@@ -161,7 +163,9 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             close();
             return null;
         }
-        header = Collections.unmodifiableList(first.toList());
+        List<String> cellsOfFirst = first.toList();
+        deadLetterColumns = deadLetterColumns(cellsOfFirst);
+        header = Collections.unmodifiableList(deadLetterColumns > 0 ? unescape(cellsOfFirst) : cellsOfFirst);
         List<String> names = new ArrayList<>(header.size());
         Map<String, Integer> occurrences = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -220,7 +224,7 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             return null;
         }
         dataRows = row;
-        return toUpdate(csv.toList(), row);
+        return toUpdate(deadLetterColumns > 0 ? unescape(csv.toList()) : csv.toList(), row);
     }
 
     private ParticipantUpdate toUpdate(List<String> values, long row) {
@@ -242,6 +246,8 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
                 provider = value;
             } else if (i == connectionColumn) {
                 connection = value;
+            } else if (i >= columns.size() - deadLetterColumns) {
+                continue; // a rejected CSV's error_category, error_message, raw_line: not the record's fields
             } else if (!CanonicalFields.ROUTING.contains(columns.get(i))) {
                 // A duplicated column keeps its first non-blank value; the row is rejected for the duplicate anyway.
                 fields.merge(columns.get(i), value, (old, now) -> old.isBlank() ? now : old);
@@ -301,6 +307,35 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
                     : PERSONAL_NUMBER_LIKE.matcher(cell).replaceAll(CanonicalFields.MASK));
         }
         return String.join(String.valueOf(delimiter), out);
+    }
+
+    /**
+     * How many trailing dead-letter columns the header has when it is one of our rejected CSVs dropped back (it ends
+     * with {@code error_category,error_message}, perhaps followed by {@code raw_line}), else 0.
+     */
+    private int deadLetterColumns(List<String> cells) {
+        List<String> names = cells.stream().map(CsvOptions::normaliseHeader).toList();
+        int n = names.size();
+        if (n >= 3 && names.subList(n - 3, n).equals(List.of("error_category", "error_message", RAW_LINE))) {
+            return 3;
+        }
+        if (n >= 2 && names.subList(n - 2, n).equals(List.of("error_category", "error_message"))) {
+            return 2;
+        }
+        return 0;
+    }
+
+    /**
+     * Undoes the dead-letter writer's formula escaping in a rejected CSV dropped back: it prefixed with {@code '} every
+     * cell that starts with {@code = + - @}, a tab, a carriage return or {@code '}, so one leading {@code '} goes.
+     * Only such files are unescaped: in a user's own file a leading {@code '} is part of the value.
+     */
+    private static List<String> unescape(List<String> cells) {
+        List<String> out = new ArrayList<>(cells.size());
+        for (String c : cells) {
+            out.add(c.length() > 1 && c.charAt(0) == '\'' ? c.substring(1) : c);
+        }
+        return out;
     }
 
     private CSVParser newParser() throws IOException {

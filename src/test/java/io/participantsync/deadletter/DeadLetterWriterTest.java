@@ -258,6 +258,50 @@ class DeadLetterWriterTest {
         assertThat(lines).allSatisfy(l -> assertThat(l).hasSize(7));
     }
 
+    @Test
+    void givenCellsThatLookLikeFormulas_whenRejectedCsvWritten_thenNoCellStartsAFormulaAndReadingBackGivesTheOriginals()
+            throws IOException {
+        List<String> header = List.of("provider", "contract_id", "party_id", "participant_id", "phone_number",
+                "title", "name", "email");
+        List<String> values = List.of("oneflow", "1", "2", "3", "+46 8 555 010 21", "=HYPERLINK(\"http://x\",\"y\")",
+                "@SUM(A1)", "-2+3");
+        List<String> more = List.of("oneflow", "1", "2", "4", "\tx", "'quoted", "\r=1", "plain");
+        writer.write(rejected(csvRecord("=cmd|' /C calc'!A0.csv", 1, header, values)), "batch-f");
+        writer.write(rejected(csvRecord("=cmd|' /C calc'!A0.csv", 2, header, more)), "batch-f");
+
+        Path csv = writer.closeBatch("batch-f").get(0);
+
+        List<List<String>> lines = readCsv(csv);
+        assertThat(lines).hasSize(3);
+        assertThat(lines).flatExtracting(l -> l).allSatisfy(cell -> assertThat(cell).doesNotStartWith("=")
+                .doesNotStartWith("+").doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t")
+                .doesNotStartWith("\r"));
+        assertThat(lines.get(1).get(4)).isEqualTo("'+46 8 555 010 21");
+        assertThat(lines.get(1).get(9)).startsWith("'=cmd");
+        // dropped back into the inbox, the file gives the original values again
+        Path dropped = tmp.resolve("dropped.csv");
+        Files.copy(csv, dropped);
+        try (RecordStream back = new CsvRecordReader(CsvOptions.defaults()).open(dropped)) {
+            List<ParticipantUpdate> rows = new ArrayList<>();
+            back.forEach(rows::add);
+            assertThat(back.header()).startsWith(header.toArray(String[]::new));
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0).source().values().subList(0, header.size())).isEqualTo(values);
+            assertThat(rows.get(0).get("phone_number")).isEqualTo("+46 8 555 010 21");
+            assertThat(rows.get(1).source().values().subList(0, header.size())).isEqualTo(more);
+            assertThat(rows.get(0).fields()).doesNotContainKeys("error_category", "error_message");
+        }
+    }
+
+    @Test
+    void givenUsersOwnFileWithALeadingApostrophe_whenRead_thenTheApostropheIsKept() throws IOException {
+        Path own = tmp.resolve("own.csv");
+        Files.writeString(own, "provider,contract_id,party_id,participant_id,title\noneflow,1,2,3,'quoted\n");
+        try (RecordStream rows = new CsvRecordReader(CsvOptions.defaults()).open(own)) {
+            assertThat(rows.next().get("title")).isEqualTo("'quoted");
+        }
+    }
+
     private static DeliveryOutcome rejected(ParticipantUpdate update) {
         String where = update.source().describe();
         return new DeliveryOutcome(update, "zigned-se", Outcome.REJECTED, "provider",
