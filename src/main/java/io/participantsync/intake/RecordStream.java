@@ -36,6 +36,8 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
     static final int RAW_LINE_LIMIT = 64 * 1024;
     /** The extra column of a rejected row whose cells cannot be split: the row's text as it was in the file. */
     public static final String RAW_LINE = "raw_line";
+    private static final Pattern PARSER_POSITION = Pattern.compile(
+            "\\s*(at )?\\(?(start)?line:? [\\d,]+(, position:? [\\d,]+)?\\)?");
     /** 10 or 12 digits, perhaps with a '-' or '+' before the last four: a Swedish personal number. */
     private static final Pattern PERSONAL_NUMBER_LIKE = Pattern.compile("(?<!\\d)(\\d{2})?\\d{6}[-+]?\\d{4}(?!\\d)");
     /** What the decoder puts in place of bytes that are not UTF-8. */
@@ -368,7 +370,10 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             } catch (UncheckedIOException e) {
                 IOException cause = e.getCause();
                 if (cause instanceof CSVException || cause instanceof RowTooLongException) {
-                    throw new ParseFailure(cause.getMessage());
+                    // the parser's "at line: n, position: p" counts from where the last parser started: misleading
+                    // after a resumed row, and the record already says which row it is
+                    throw new ParseFailure(
+                            PARSER_POSITION.matcher(String.valueOf(cause.getMessage())).replaceAll("").strip());
                 }
                 throw cause;
             }

@@ -233,8 +233,8 @@ class CsvRecordReaderTest {
             assertThat(failed.fields()).isEmpty();
             assertThat(failed.problems()).singleElement().satisfies(p -> {
                 assertThat(p.field()).isNull();
-                assertThat(p.reason()).startsWith("cannot parse CSV at row 2: ")
-                        .contains("EOF reached before encapsulated token finished");
+                assertThat(p.reason()).startsWith("cannot parse CSV at row 2: EOF reached before encapsulated token")
+                        .doesNotContain("line");
             });
             // split at the commas, the raw text gives the header's five cells: they are the row's values
             assertThat(failed.source().values()).containsExactly("oneflow", "main", "1", "3", "\"Bo");
@@ -263,7 +263,7 @@ class CsvRecordReaderTest {
                 assertThat(records).extracting(r -> r.get("name"))
                         .containsExactly("One", null, "Three, with comma", "Four on" + eol + "two lines", "Five");
                 assertThat(records.get(1).problems()).singleElement().extracting(Problem::reason).asString()
-                        .startsWith("cannot parse CSV at row 2: ");
+                        .startsWith("cannot parse CSV at row 2: Invalid char").doesNotContain("line");
                 assertThat(records.get(1).source().values())
                         .containsExactly("oneflow", "1", "2", "3", "\"Row \"Two\" broken\"");
                 assertThat(records).filteredOn(r -> r.source().row() != 2)
