@@ -117,7 +117,9 @@ public final class ParticipantSync implements AutoCloseable {
             batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
         }
         this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
-                settings.get("csv.field-mapping"), "csv"));
+                settings.get("csv.field-mapping"), "csv").withLimits(
+                settings.getInt("csv.max-columns", CsvOptions.DEFAULT_MAX_COLUMNS),
+                settings.getInt("csv.max-field-length", CsvOptions.DEFAULT_MAX_FIELD_LENGTH)));
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,

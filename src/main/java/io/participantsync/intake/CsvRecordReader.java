@@ -34,6 +34,10 @@ public final class CsvRecordReader {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    public CsvOptions options() {
+        return options;
+    }
+
     /** Opens a file: source kind {@code csv}, source name the file name. The stream owns the open file. */
     public RecordStream open(Path file) throws IOException {
         return open(Files.newInputStream(file), file.getFileName().toString(), KIND);

@@ -168,6 +168,12 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
         List<String> cellsOfFirst = first.toList();
         deadLetterColumns = deadLetterColumns(cellsOfFirst);
         header = Collections.unmodifiableList(deadLetterColumns > 0 ? unescape(cellsOfFirst) : cellsOfFirst);
+        if (header.size() > options.maxColumns()) {
+            int cells = header.size();
+            header = List.of();
+            return stop(0, "the header has " + cells + " columns, more than csv.max-columns ("
+                    + options.maxColumns() + "); the file is rejected as a whole and nothing is sent");
+        }
         List<String> names = new ArrayList<>(header.size());
         Map<String, Integer> occurrences = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -231,9 +237,21 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
 
     private ParticipantUpdate toUpdate(List<String> values, long row) {
         List<Problem> problems = new ArrayList<>(headerProblems);
-        if (values.size() != columns.size()) {
+        if (values.size() > options.maxColumns()) {
+            problems.add(Problem.of(null, "row has " + cells(values.size()) + ", more than csv.max-columns ("
+                    + options.maxColumns() + ") and the header's " + columns.size()));
+            // the cells past the header are not kept: the dead letter would list every one of them
+            values = values.subList(0, columns.size());
+        } else if (values.size() != columns.size()) {
             problems.add(Problem.of(null, "row has " + cells(values.size()) + " but the header has "
                     + columns.size()));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            int length = values.get(i).length();
+            if (length > options.maxFieldLength()) {
+                problems.add(Problem.of(i < columns.size() ? columns.get(i) : "cell " + (i + 1), "is " + length
+                        + " characters long, more than csv.max-field-length (" + options.maxFieldLength() + ")"));
+            }
         }
         if (values.stream().anyMatch(v -> v.indexOf(REPLACEMENT_CHARACTER) >= 0)) {
             problems.add(Problem.of(null, "row is not valid UTF-8 text (save the file as UTF-8)"));

@@ -347,6 +347,69 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void givenHeaderWithTwoHundredThousandColumns_whenRead_thenFileRejectedWithOneShortMessage() throws Exception {
+        // 1.2 MB: a 400 kB header of one-letter names and a row of as many cells
+        String csv = "provider" + ",x".repeat(199_999) + "\noneflow" + ",1".repeat(199_999) + "\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "wide.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.source().row()).isZero();
+                assertThat(r.source().header()).isEmpty();
+                assertThat(r.problems()).singleElement().extracting(Problem::reason).asString()
+                        .contains("the header has 200000 columns, more than csv.max-columns (200)")
+                        .hasSizeLessThan(300);
+            });
+        }
+    }
+
+    @Test
+    void givenConfiguredLimits_whenRowIsTooWideOrACellTooLong_thenThatRowIsRejectedNamingTheField()
+            throws Exception {
+        CsvRecordReader limited = new CsvRecordReader(CsvOptions.defaults().withLimits(4, 7));
+        String csv = "provider,name,email\n"
+                + "oneflow,Ann,a@x\n"
+                + "oneflow,Bo,b@x,1,2,3,4\n"
+                + "oneflow,Cecilia-Ann,c@x\n";
+
+        try (RecordStream stream = limited.open(utf8(csv), "limits.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).hasSize(3);
+            assertThat(records.get(0).problems()).isEmpty();
+            assertThat(records.get(1).problems()).containsExactly(
+                    new Problem(null, "row has 7 cells, more than csv.max-columns (4) and the header's 3"));
+            assertThat(records.get(1).source().values()).containsExactly("oneflow", "Bo", "b@x");
+            assertThat(records.get(2).problems()).containsExactly(
+                    new Problem("name", "is 11 characters long, more than csv.max-field-length (7)"));
+        }
+        try (RecordStream stream = limited.open(utf8("a,b,c,d,provider\n"), "wide.csv", "csv")) {
+            assertThat(drain(stream)).singleElement().extracting(r -> r.problems().get(0).reason()).asString()
+                    .contains("the header has 5 columns, more than csv.max-columns (4)");
+        }
+        assertThat(CsvOptions.defaults().maxColumns()).isEqualTo(200);
+        assertThat(CsvOptions.defaults().maxFieldLength()).isEqualTo(10_000);
+        assertThatThrownBy(() -> CsvOptions.defaults().withLimits(0, 10))
+                .hasMessageContaining("csv.max-columns");
+        assertThatThrownBy(() -> CsvOptions.defaults().withLimits(10, 0))
+                .hasMessageContaining("csv.max-field-length");
+    }
+
+    @Test
+    void givenCellOfTenThousandAndOneCharacters_whenReadWithDefaults_thenRowRejectedNamingTheField()
+            throws Exception {
+        String csv = "provider,name\noneflow," + "x".repeat(10_001) + "\noneflow," + "y".repeat(10_000) + "\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "long.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records.get(0).problems()).singleElement().extracting(Problem::field).isEqualTo("name");
+            assertThat(records.get(1).problems()).isEmpty();
+        }
+    }
+
+    @Test
     void givenQuoteLeftOpenInTheHeader_whenRead_thenOneProblemRecordForRowZero() throws Exception {
         try (RecordStream stream = reader.open(utf8("provider,\"name\noneflow,Ann\n"), "h.csv", "csv")) {
             List<ParticipantUpdate> records = drain(stream);
