@@ -202,6 +202,30 @@ class CsvDropIT {
         assertThat(app.sandbox.appliedEdits()).hasSize(1);
     }
 
+    @Test
+    void givenCellsThatLookLikeFormulas_whenRejectedFixedAndDroppedBack_thenOriginalValuesAreSent()
+            throws Exception {
+        Path file = dir.resolve("formulas.csv");
+        Files.writeString(file, "provider,contract_id,party_id,participant_id,phone_number,title,signatory\n"
+                + "oneflow,100101,200101,300102,+46 8 555 010 21,=1+2,maybe\n", StandardCharsets.UTF_8);
+
+        JsonNode report = drop(file, "formulas.csv");
+
+        assertThat(report.path("counts").path("rejected").asInt()).isEqualTo(1);
+        Path rejected = Path.of(report.path("rejected_csv").get(0).asText());
+        String written = Files.readString(rejected);
+        assertThat(written).contains(",'+46 8 555 010 21,'=1+2,maybe,").doesNotContain(",=1+2");
+        // the person fixes the one cell named in the error and drops the file back as it is
+        Path fixed = dir.resolve("formulas-fixed.csv");
+        Files.writeString(fixed, written.replace(",maybe,", ",true,"), StandardCharsets.UTF_8);
+        JsonNode redrop = drop(fixed, "formulas-fixed.csv");
+
+        assertThat(redrop.path("counts").path("updated").asInt()).as(redrop.toString()).isEqualTo(1);
+        JsonNode participant = app.sandbox.participant("oneflow", "100101", "200101", "300102").orElseThrow();
+        assertThat(participant.toString()).contains("+46 8 555 010 21").contains("\"=1+2\"")
+                .doesNotContain("'+46").doesNotContain("'=1+2");
+    }
+
     /** Copies a file into the inbox the way producers should (write elsewhere, then rename) and waits for its report. */
     private static JsonNode drop(Path source, String name) throws Exception {
         Set<Path> before = reports();
