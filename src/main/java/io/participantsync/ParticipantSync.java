@@ -25,6 +25,7 @@ import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.AcceptedBatches;
 import io.participantsync.intake.ApiKeys;
 import io.participantsync.intake.CsvFilesInProgress;
+import io.participantsync.intake.CsvHiddenFiles;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
@@ -163,6 +164,7 @@ public final class ParticipantSync implements AutoCloseable {
             throw new ConfigurationException("csv.max-files-in-progress must be at least 1, was " + filesInProgress);
         }
         main.bind("csvFilesInProgress", new CsvFilesInProgress(filesInProgress));
+        main.bind("csvHiddenFiles", new CsvHiddenFiles());
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
             main.bind("stateStoreReadiness", new ReadinessCheck() {
