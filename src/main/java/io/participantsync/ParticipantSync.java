@@ -26,6 +26,7 @@ import io.participantsync.http.CamelHttpTransport;
 import io.participantsync.intake.AcceptedBatches;
 import io.participantsync.intake.ApiKeys;
 import io.participantsync.intake.CsvFilesInProgress;
+import io.participantsync.intake.CsvHiddenFiles;
 import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
@@ -133,7 +134,9 @@ public final class ParticipantSync implements AutoCloseable {
             batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
         }
         this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
-                settings.get("csv.field-mapping"), "csv"));
+                settings.get("csv.field-mapping"), "csv").withLimits(
+                settings.getInt("csv.max-columns", CsvOptions.DEFAULT_MAX_COLUMNS),
+                settings.getInt("csv.max-field-length", CsvOptions.DEFAULT_MAX_FIELD_LENGTH)));
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
                 ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
@@ -178,6 +181,7 @@ public final class ParticipantSync implements AutoCloseable {
             throw new ConfigurationException("csv.max-files-in-progress must be at least 1, was " + filesInProgress);
         }
         main.bind("csvFilesInProgress", new CsvFilesInProgress(filesInProgress));
+        main.bind("csvHiddenFiles", new CsvHiddenFiles());
         if (stateStore != null) {
             main.bind("stateStore", stateStore);
             main.bind("stateStoreReadiness", new ReadinessCheck() {

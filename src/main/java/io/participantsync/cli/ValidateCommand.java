@@ -51,7 +51,9 @@ public final class ValidateCommand implements Callable<Integer> {
             ProviderRegistry providers = ParticipantSync.providers(rt.settings);
             Dispatcher dispatcher = new Dispatcher(providers, Connections.load(rt.settings, providers));
             CsvRecordReader reader = new CsvRecordReader(CsvOptions.parse(rt.settings.get("csv.delimiter", "auto"),
-                    rt.settings.get("csv.field-mapping"), "csv"));
+                    rt.settings.get("csv.field-mapping"), "csv").withLimits(
+                rt.settings.getInt("csv.max-columns", CsvOptions.DEFAULT_MAX_COLUMNS),
+                rt.settings.getInt("csv.max-field-length", CsvOptions.DEFAULT_MAX_FIELD_LENGTH)));
             int valid = 0;
             int invalid = 0;
             int unchanged = 0;

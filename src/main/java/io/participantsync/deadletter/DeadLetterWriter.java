@@ -24,19 +24,26 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The dead-letter folder. Each rejected or failed record gets one JSON file ({@code <date>/<source>-<id>.json}: the
  * record with sensitive values masked, its source, provider, connection, outcome, HTTP status, provider code and
  * message, attempts, timestamps). Records that came from a CSV file are also appended to that file's
  * {@code <date>/<file>.rejected.csv}: the original columns unchanged plus {@code error_category,error_message}, ready
- * to be fixed and dropped back into the inbox. The CSV is written to a temporary file and renamed into place when
+ * to be fixed and dropped back into the inbox; cells a spreadsheet would run as formulas are prefixed with {@code '}
+ * (see {@link #formulaSafe}), which the CSV reader removes again when such a file is dropped back. The CSV is written to a temporary file and renamed into place when
  * its batch closes. Everything is owner-only.
  */
 public final class DeadLetterWriter {
 
     private static final List<String> ERROR_COLUMNS = List.of("error_category", "error_message");
+    /** Added after the error columns when a row's cells could not be split: its text as it was in the file. */
+    private static final String RAW_LINE = "raw_line";
+    /** First characters that make a spreadsheet cell a formula, plus the escape character itself. */
+    private static final String FORMULA_STARTS = "=+-@\t\r'";
     /** How the CSV reader turns a header into a field name: runs of spaces and hyphens become '_'. */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
 
@@ -149,7 +156,7 @@ public final class DeadLetterWriter {
             throws IOException {
         RejectedCsv csv = openCsv.computeIfAbsent(batchId + "|" + src.name(), k -> {
             try {
-                return new RejectedCsv(day, src.name(), src.header());
+                return new RejectedCsv(day, src.name(), src.header(), !rawLine(src).isEmpty());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -183,6 +190,29 @@ public final class DeadLetterWriter {
         return v.length() > 80 ? v.substring(0, 80) : v;
     }
 
+    /**
+     * A cell a spreadsheet would run as a formula (CWE-1236: it starts with {@code = + - @}, a tab or a carriage
+     * return) gets a leading {@code '}, which makes it text; so does a cell that starts with {@code '} itself, so that
+     * the reader, which removes one leading {@code '} from every cell of a rejected CSV dropped back, gets the
+     * original value in every case ({@code +46 8 555 010 21} stays a phone number).
+     */
+    static String formulaSafe(String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return cell;
+        }
+        return FORMULA_STARTS.indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
+    }
+
+    /** The row's text when its cells could not be split (the reader's {@code raw_line} column), else "". */
+    private static String rawLine(Source src) {
+        int at = src.header().lastIndexOf(RAW_LINE);
+        if (at < 0 || at >= src.values().size()) {
+            return "";
+        }
+        String raw = src.values().get(at);
+        return raw == null ? "" : raw;
+    }
+
     /** One source file's rejected rows of one batch, written to a temporary file until the batch closes. */
     private static final class RejectedCsv {
         final Path target;
@@ -190,7 +220,12 @@ public final class DeadLetterWriter {
         final CSVPrinter printer;
         final List<Integer> keep = new ArrayList<>();
 
-        RejectedCsv(Path day, String sourceName, List<String> header) throws IOException {
+        /** Whether the header has the {@code raw_line} column; when a later row needs it, the file is rewritten. */
+        boolean withRaw;
+        boolean rawAdded;
+
+        RejectedCsv(Path day, String sourceName, List<String> header, boolean withRaw) throws IOException {
+            this.withRaw = withRaw;
             String stem = sourceName.replaceAll("(?i)\\.csv$", "");
             Path candidate = day.resolve(safe(stem) + ".rejected.csv");
             for (int n = 2; Files.exists(candidate); n++) {
@@ -204,12 +239,17 @@ public final class DeadLetterWriter {
             List<String> out = new ArrayList<>();
             for (int i = 0; i < header.size(); i++) {
                 // a file dropped back carries the error columns already: replace them, do not add a second pair
-                if (!ERROR_COLUMNS.contains(header.get(i).trim().toLowerCase(Locale.ROOT))) {
+                String name = header.get(i).trim().toLowerCase(Locale.ROOT);
+                if (!ERROR_COLUMNS.contains(name) && !RAW_LINE.equals(name)) {
                     keep.add(i);
                     out.add(header.get(i));
                 }
             }
+            out.replaceAll(DeadLetterWriter::formulaSafe);
             out.addAll(ERROR_COLUMNS);
+            if (withRaw) {
+                out.add(RAW_LINE);
+            }
             printer.printRecord(out);
         }
 
@@ -228,14 +268,49 @@ public final class DeadLetterWriter {
             }
             row.add(outcome.category());
             row.add(Redaction.redact(message, u));
+            row.replaceAll(DeadLetterWriter::formulaSafe);
+            String raw = formulaSafe(rawLine(src));
+            if (withRaw) {
+                row.add(raw);
+            } else if (!raw.isEmpty()) {
+                row.add(raw);
+                rawAdded = true;
+            }
             printer.printRecord(row);
             printer.flush();
         }
 
         synchronized Path finish() throws IOException {
             printer.close();
+            if (rawAdded) {
+                addRawColumn();
+            }
             SecureFiles.moveAtomically(tmp, target);
             return target;
+        }
+
+        /** A row that needed {@code raw_line} came after the header was written: give every row that column. */
+        private void addRawColumn() throws IOException {
+            Path wider = tmp.resolveSibling(tmp.getFileName() + ".raw");
+            SecureFiles.createFile(wider);
+            CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+            try (CSVParser in = CSVParser.builder().setPath(tmp).setCharset(StandardCharsets.UTF_8)
+                    .setFormat(format).get();
+                    CSVPrinter out = new CSVPrinter(Files.newBufferedWriter(wider, StandardCharsets.UTF_8), format)) {
+                boolean first = true;
+                for (CSVRecord r : in) {
+                    List<String> cells = new ArrayList<>(r.toList());
+                    int width = keep.size() + ERROR_COLUMNS.size();
+                    if (first) {
+                        cells.add(RAW_LINE);
+                        first = false;
+                    } else if (cells.size() == width) {
+                        cells.add("");
+                    }
+                    out.printRecord(cells);
+                }
+            }
+            SecureFiles.moveAtomically(wider, tmp);
         }
     }
 }

@@ -84,8 +84,9 @@ public final class CsvIntake {
             return reader;
         }
         String route = exchange.getFromRouteId() == null ? "csv" : exchange.getFromRouteId();
+        CsvOptions limits = reader.options();
         return perFolder.computeIfAbsent(delimiter + "\u0000" + mapping, k -> new CsvRecordReader(
-                CsvOptions.parse(delimiter, mapping, route)));
+                CsvOptions.parse(delimiter, mapping, route).withLimits(limits.maxColumns(), limits.maxFieldLength())));
     }
 
     /** Called by the edge after the batch completed: this content is not processed again. */

@@ -14,7 +14,12 @@ import java.util.regex.Pattern;
  * @param delimiter    the cell delimiter, or {@code null} to detect it from the header line
  * @param fieldMapping user header -> canonical name; keys and values are normalised like header names
  */
-public record CsvOptions(Character delimiter, Map<String, String> fieldMapping) {
+public record CsvOptions(Character delimiter, Map<String, String> fieldMapping, int maxColumns, int maxFieldLength) {
+
+    /** Default of {@code csv.max-columns}: a file whose header has more columns is rejected as a whole. */
+    public static final int DEFAULT_MAX_COLUMNS = 200;
+    /** Default of {@code csv.max-field-length}: a row with a longer cell is rejected, naming the field. */
+    public static final int DEFAULT_MAX_FIELD_LENGTH = 10_000;
 
     private static final Pattern SEPARATORS = Pattern.compile("[\\s-]+");
 
@@ -22,7 +27,27 @@ public record CsvOptions(Character delimiter, Map<String, String> fieldMapping) 
         if (delimiter != null && (delimiter == '"' || delimiter == '\r' || delimiter == '\n')) {
             throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
         }
+        if (maxColumns < 1) {
+            throw new IllegalArgumentException("csv.max-columns must be at least 1 but was " + maxColumns);
+        }
+        if (maxFieldLength < 1) {
+            throw new IllegalArgumentException("csv.max-field-length must be at least 1 but was " + maxFieldLength);
+        }
         fieldMapping = normaliseMapping(fieldMapping);
+    }
+
+    /** With the default limits. */
+    public CsvOptions(Character delimiter, Map<String, String> fieldMapping) {
+        this(delimiter, fieldMapping, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_LENGTH);
+    }
+
+    /**
+     * The same options with other limits ({@code csv.max-columns}, {@code csv.max-field-length}).
+     *
+     * @throws IllegalArgumentException naming the key when a limit is below 1
+     */
+    public CsvOptions withLimits(int maxColumns, int maxFieldLength) {
+        return new CsvOptions(delimiter, fieldMapping, maxColumns, maxFieldLength);
     }
 
     public static CsvOptions defaults() {

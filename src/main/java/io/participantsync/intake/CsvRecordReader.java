@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 
 /**
  * The CSV intake mapper: opens a CSV file of participant updates as a lazy {@link RecordStream} of canonical
@@ -35,6 +34,10 @@ public final class CsvRecordReader {
         this.options = Objects.requireNonNull(options, "options");
     }
 
+    public CsvOptions options() {
+        return options;
+    }
+
     /** Opens a file: source kind {@code csv}, source name the file name. The stream owns the open file. */
     public RecordStream open(Path file) throws IOException {
         return open(Files.newInputStream(file), file.getFileName().toString(), KIND);
@@ -53,7 +56,7 @@ public final class CsvRecordReader {
             BufferedReader buffered = new BufferedReader(decoded, BUFFER_SIZE);
             skipBom(buffered);
             char delimiter = options.delimiter() != null ? options.delimiter() : detectDelimiter(buffered);
-            RecordStream.RowSizeGuard guard = new RecordStream.RowSizeGuard(buffered);
+            RecordStream.RawTap tap = new RecordStream.RawTap(buffered);
             CSVFormat format = CSVFormat.DEFAULT.builder()
                     .setDelimiter(delimiter)
                     .setQuote('"')
@@ -61,8 +64,7 @@ public final class CsvRecordReader {
                     // so a hand-written `a, "b, c"` is read as two cells, as people expect
                     .setIgnoreSurroundingSpaces(true)
                     .get();
-            CSVParser parser = CSVParser.builder().setReader(guard).setFormat(format).get();
-            return new RecordStream(parser, guard, options, delimiter, sourceName, sourceKind);
+            return new RecordStream(format, tap, options, delimiter, sourceName, sourceKind);
         } catch (IOException | RuntimeException e) {
             closeQuietly(in, e);
             throw e;

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.ParticipantUpdate;
@@ -35,8 +37,15 @@ public final class JsonRecordMapper {
     /** "Unrecognized token 'abc'": the token may be a personal number written without quotes. */
     private static final Pattern QUOTED_TOKEN = Pattern.compile("token '[^']*'");
 
+    /**
+     * Deepest nesting read: a record is one level, an array of records two; anything deeper is skipped as a bad
+     * value, and a body nested past this (10,000 levels was seen) is refused as a whole instead of walked.
+     */
+    static final int MAX_NESTING_DEPTH = 64;
+
     private final JsonFactory factory = JsonFactory.builder()
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
             .build();
 
     /** Maps a whole body; {@code receivedAt} is now. */
@@ -91,6 +100,8 @@ public final class JsonRecordMapper {
             }
         } catch (StreamReadException e) {
             throw malformed(e);
+        } catch (StreamConstraintsException e) {
+            throw tooLarge(e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the JSON body of " + sourceName, e);
         }
@@ -156,6 +167,20 @@ public final class JsonRecordMapper {
         String where = at == null ? "" : " at line " + line + ", column " + column;
         // the cause is not kept: its message may quote the input
         return new JsonInputException("malformed JSON" + where + ": " + reason, line, column);
+    }
+
+    /** A body past one of the parser's limits (nesting depth, length of a number, a string or a name). */
+    private static JsonInputException tooLarge(StreamConstraintsException e) {
+        JsonLocation at = e.getLocation();
+        long line = at == null ? -1 : at.getLineNr();
+        long column = at == null ? -1 : at.getColumnNr();
+        String where = at == null ? "" : " at line " + line + ", column " + column;
+        String original = String.valueOf(e.getOriginalMessage());
+        String reason = original.contains("nesting depth")
+                ? "nested deeper than " + MAX_NESTING_DEPTH + " levels (a record is an object of plain values)"
+                : original.replaceAll("\\s*\\(.*", "");
+        // the cause is not kept: its message may quote the input
+        return new JsonInputException("JSON too large" + where + ": " + reason, line, column);
     }
 
     private static String describe(JsonToken t) {

@@ -6,7 +6,6 @@ import io.participantsync.model.Problem;
 import io.participantsync.model.Source;
 import io.participantsync.core.RecordSource;
 import java.io.Closeable;
-import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -18,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -31,12 +32,21 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
 
     /** Longest row read before giving up: bounds memory when an unclosed quote swallows the rest of the file. */
     static final int MAX_ROW_CHARS = 1 << 20;
+    /** Longest raw text of an unparsable row kept for its dead letter. */
+    static final int RAW_LINE_LIMIT = 64 * 1024;
+    /** The extra column of a rejected row whose cells cannot be split: the row's text as it was in the file. */
+    public static final String RAW_LINE = "raw_line";
+    private static final Pattern PARSER_POSITION = Pattern.compile(
+            "\\s*(at )?\\(?(start)?line:? [\\d,]+(, position:? [\\d,]+)?\\)?");
+    /** 10 or 12 digits, perhaps with a '-' or '+' before the last four: a Swedish personal number. */
+    private static final Pattern PERSONAL_NUMBER_LIKE = Pattern.compile("(?<!\\d)(\\d{2})?\\d{6}[-+]?\\d{4}(?!\\d)");
     /** What the decoder puts in place of bytes that are not UTF-8. */
     static final char REPLACEMENT_CHARACTER = '\uFFFD';
 
-    private final CSVParser parser;
-    private final Iterator<CSVRecord> csvRecords;
-    private final RowSizeGuard guard;
+    private final CSVFormat format;
+    private final RawTap tap;
+    private CSVParser parser;
+    private Iterator<CSVRecord> csvRecords;
     private final CsvOptions options;
     private final char delimiter;
     private final String sourceName;
@@ -47,6 +57,8 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
     /** Canonical name of each column, by position. */
     private List<String> columns = List.of();
     private List<Problem> headerProblems = List.of();
+    /** Trailing dead-letter columns when the file is one of our rejected CSVs dropped back, else 0. */
+    private int deadLetterColumns;
     private int providerColumn = -1;
     private int connectionColumn = -1;
 
@@ -55,11 +67,12 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
     private long dataRows;
     private long rowsRead;
 
-    RecordStream(CSVParser parser, RowSizeGuard guard, CsvOptions options, char delimiter, String sourceName,
+    RecordStream(CSVFormat format, RawTap tap, CsvOptions options, char delimiter, String sourceName,
             String sourceKind) throws IOException {
-        this.parser = parser;
+        this.format = format;
+        this.tap = tap;
+        this.parser = newParser();
         this.csvRecords = parser.iterator();
-        this.guard = guard;
         this.options = options;
         this.delimiter = delimiter;
         this.sourceName = sourceName;
@@ -152,7 +165,15 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             close();
             return null;
         }
-        header = Collections.unmodifiableList(first.toList());
+        List<String> cellsOfFirst = first.toList();
+        deadLetterColumns = deadLetterColumns(cellsOfFirst);
+        header = Collections.unmodifiableList(deadLetterColumns > 0 ? unescape(cellsOfFirst) : cellsOfFirst);
+        if (header.size() > options.maxColumns()) {
+            int cells = header.size();
+            header = List.of();
+            return stop(0, "the header has " + cells + " columns, more than csv.max-columns ("
+                    + options.maxColumns() + "); the file is rejected as a whole and nothing is sent");
+        }
         List<String> names = new ArrayList<>(header.size());
         Map<String, Integer> occurrences = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
@@ -163,6 +184,15 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             }
             names.add(name);
             occurrences.merge(name, 1, Integer::sum);
+        }
+        if (names.stream().noneMatch(CanonicalFields::isKnown)) {
+            // Most likely a file without its header line: its first data row must not become column names (nor
+            // appear in a dead letter, it may hold a personal number), and no row may be sent under wrong names.
+            int cells = header.size();
+            header = List.of();
+            return stop(0, "the first line is not a header: none of its " + cells(cells) + " is a known field name "
+                    + "(the first line must name the columns, e.g. provider,connection,contract_id,party_id,email);"
+                    + " the file is rejected as a whole and nothing is sent");
         }
         columns = List.copyOf(names);
         providerColumn = columns.indexOf(CanonicalFields.PROVIDER);
@@ -192,7 +222,7 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             csv = nextNonBlankRecord();
         } catch (ParseFailure failure) {
             dataRows = row;
-            return stop(row, failure.getMessage());
+            return broken(row, failure.getMessage());
         }
         if (csv == null) {
             if (dataRows == 0) {
@@ -202,14 +232,26 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             return null;
         }
         dataRows = row;
-        return toUpdate(csv.toList(), row);
+        return toUpdate(deadLetterColumns > 0 ? unescape(csv.toList()) : csv.toList(), row);
     }
 
     private ParticipantUpdate toUpdate(List<String> values, long row) {
         List<Problem> problems = new ArrayList<>(headerProblems);
-        if (values.size() != columns.size()) {
+        if (values.size() > options.maxColumns()) {
+            problems.add(Problem.of(null, "row has " + cells(values.size()) + ", more than csv.max-columns ("
+                    + options.maxColumns() + ") and the header's " + columns.size()));
+            // the cells past the header are not kept: the dead letter would list every one of them
+            values = values.subList(0, columns.size());
+        } else if (values.size() != columns.size()) {
             problems.add(Problem.of(null, "row has " + cells(values.size()) + " but the header has "
                     + columns.size()));
+        }
+        for (int i = 0; i < values.size(); i++) {
+            int length = values.get(i).length();
+            if (length > options.maxFieldLength()) {
+                problems.add(Problem.of(i < columns.size() ? columns.get(i) : "cell " + (i + 1), "is " + length
+                        + " characters long, more than csv.max-field-length (" + options.maxFieldLength() + ")"));
+            }
         }
         if (values.stream().anyMatch(v -> v.indexOf(REPLACEMENT_CHARACTER) >= 0)) {
             problems.add(Problem.of(null, "row is not valid UTF-8 text (save the file as UTF-8)"));
@@ -224,12 +266,100 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
                 provider = value;
             } else if (i == connectionColumn) {
                 connection = value;
+            } else if (i >= columns.size() - deadLetterColumns) {
+                continue; // a rejected CSV's error_category, error_message, raw_line: not the record's fields
             } else if (!CanonicalFields.ROUTING.contains(columns.get(i))) {
                 // A duplicated column keeps its first non-blank value; the row is rejected for the duplicate anyway.
                 fields.merge(columns.get(i), value, (old, now) -> old.isBlank() ? now : old);
             }
         }
         return new ParticipantUpdate(provider, connection, fields, source(row, values), problems);
+    }
+
+    /**
+     * A data row the parser cannot read (a stray quote, a quote left open): one record that carries the reason and
+     * the row's raw text, then parsing starts again on a fresh parser at the next line, so the rows after it are still
+     * read. When the raw text split at each delimiter gives as many cells as the header, those are the row's values
+     * (so the rejected CSV shows them in their columns); otherwise the values are blank and the raw text goes in an
+     * extra {@value #RAW_LINE} column, with the cells of sensitive columns and anything that looks like a personal
+     * number masked.
+     */
+    private ParticipantUpdate broken(long row, String reason) throws IOException {
+        String raw = tap.restartAtNextLine(RAW_LINE_LIMIT);
+        parser = newParser();
+        csvRecords = parser.iterator();
+        // (worded so that the HTTP API still finds "parsing stopped at row N" and refuses such a body as a whole)
+        notes.add("parsing stopped at row " + row + ", then resumed at the next line: " + reason);
+        List<Problem> problems = new ArrayList<>(headerProblems);
+        problems.add(Problem.of(null, "cannot parse CSV at row " + row + ": " + reason));
+        List<String> cells = splitAtDelimiters(raw);
+        Source source;
+        if (cells.size() == columns.size()) {
+            source = source(row, cells);
+        } else {
+            List<String> withRaw = new ArrayList<>(header);
+            withRaw.add(RAW_LINE);
+            List<String> values = new ArrayList<>(Collections.nCopies(header.size(), ""));
+            values.add(maskRaw(cells));
+            source = new Source(sourceKind, sourceName, row, Instant.now(), sourceName + "#" + row, withRaw, values);
+        }
+        return new ParticipantUpdate(null, null, Map.of(), source, problems);
+    }
+
+    private List<String> splitAtDelimiters(String raw) {
+        List<String> cells = new ArrayList<>();
+        int from = 0;
+        for (int i = raw.indexOf(delimiter); i >= 0; i = raw.indexOf(delimiter, from)) {
+            cells.add(raw.substring(from, i));
+            from = i + 1;
+        }
+        cells.add(raw.substring(from));
+        return cells;
+    }
+
+    /** The raw cells joined again, with sensitive columns' cells and personal-number-like digits masked. */
+    private String maskRaw(List<String> cells) {
+        List<String> out = new ArrayList<>(cells.size());
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            boolean sensitive = i < columns.size() && CanonicalFields.isSensitive(columns.get(i));
+            out.add(sensitive && !cell.isBlank() ? CanonicalFields.MASK
+                    : PERSONAL_NUMBER_LIKE.matcher(cell).replaceAll(CanonicalFields.MASK));
+        }
+        return String.join(String.valueOf(delimiter), out);
+    }
+
+    /**
+     * How many trailing dead-letter columns the header has when it is one of our rejected CSVs dropped back (it ends
+     * with {@code error_category,error_message}, perhaps followed by {@code raw_line}), else 0.
+     */
+    private int deadLetterColumns(List<String> cells) {
+        List<String> names = cells.stream().map(CsvOptions::normaliseHeader).toList();
+        int n = names.size();
+        if (n >= 3 && names.subList(n - 3, n).equals(List.of("error_category", "error_message", RAW_LINE))) {
+            return 3;
+        }
+        if (n >= 2 && names.subList(n - 2, n).equals(List.of("error_category", "error_message"))) {
+            return 2;
+        }
+        return 0;
+    }
+
+    /**
+     * Undoes the dead-letter writer's formula escaping in a rejected CSV dropped back: it prefixed with {@code '} every
+     * cell that starts with {@code = + - @}, a tab, a carriage return or {@code '}, so one leading {@code '} goes.
+     * Only such files are unescaped: in a user's own file a leading {@code '} is part of the value.
+     */
+    private static List<String> unescape(List<String> cells) {
+        List<String> out = new ArrayList<>(cells.size());
+        for (String c : cells) {
+            out.add(c.length() > 1 && c.charAt(0) == '\'' ? c.substring(1) : c);
+        }
+        return out;
+    }
+
+    private CSVParser newParser() throws IOException {
+        return CSVParser.builder().setReader(tap).setFormat(format).get();
     }
 
     /** Ends the stream at a CSV syntax error: a note plus one record that carries the reason. */
@@ -248,7 +378,7 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
     /** The next record that is not all blank cells (Excel writes ";;;;" lines), or {@code null} at the end. */
     private CSVRecord nextNonBlankRecord() throws IOException, ParseFailure {
         while (true) {
-            guard.startRow();
+            tap.startRow();
             CSVRecord csv;
             try {
                 if (!csvRecords.hasNext()) {
@@ -258,10 +388,14 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
             } catch (UncheckedIOException e) {
                 IOException cause = e.getCause();
                 if (cause instanceof CSVException || cause instanceof RowTooLongException) {
-                    throw new ParseFailure(cause.getMessage());
+                    // the parser's "at line: n, position: p" counts from where the last parser started: misleading
+                    // after a resumed row, and the record already says which row it is
+                    throw new ParseFailure(
+                            PARSER_POSITION.matcher(String.valueOf(cause.getMessage())).replaceAll("").strip());
                 }
                 throw cause;
             }
+            tap.recordEnded(parser.getCurrentLineNumber());
             if (!csv.stream().allMatch(String::isBlank)) {
                 return csv;
             }
@@ -290,12 +424,26 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
         }
     }
 
-    /** Counts the characters the parser pulls in for one row and fails past {@link #MAX_ROW_CHARS}. */
-    static final class RowSizeGuard extends FilterReader {
+    /**
+     * Sits between the file and the parser: fails a row that grows past {@link #MAX_ROW_CHARS}, and keeps the text
+     * handed to the parser since the end of the last record read, so that after a syntax error the failed row's raw
+     * text can be taken up to the next line break and everything after it handed to a fresh parser.
+     */
+    static final class RawTap extends Reader {
+        private final Reader in;
+        /** Text to hand out before reading {@link #in} again (what followed a broken row). */
+        private final StringBuilder pushback = new StringBuilder();
+        private int pushbackPos;
+        /** Text handed out since the end of the last record: {@code kept[keptStart, length)}. */
+        private final StringBuilder kept = new StringBuilder();
+        private int keptStart;
+        /** Line ends (as the parser counts them: CR, or LF not after CR) before {@code keptStart}. */
+        private long linesBefore;
+        private char lastDropped = '\n';
         private long charsThisRow;
 
-        RowSizeGuard(Reader in) {
-            super(in);
+        RawTap(Reader in) {
+            this.in = in;
         }
 
         void startRow() {
@@ -303,24 +451,122 @@ public final class RecordStream implements RecordSource, Iterable<ParticipantUpd
         }
 
         @Override
-        public int read() throws IOException {
-            int c = super.read();
-            count(c < 0 ? 0 : 1);
-            return c;
-        }
-
-        @Override
         public int read(char[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            count(Math.max(n, 0));
+            if (length == 0) {
+                return 0;
+            }
+            int n;
+            if (pushbackPos < pushback.length()) {
+                n = Math.min(length, pushback.length() - pushbackPos);
+                pushback.getChars(pushbackPos, pushbackPos + n, buffer, offset);
+                pushbackPos += n;
+                if (pushbackPos == pushback.length()) {
+                    pushback.setLength(0);
+                    pushbackPos = 0;
+                }
+            } else {
+                n = in.read(buffer, offset, length);
+            }
+            if (n > 0) {
+                kept.append(buffer, offset, n);
+                charsThisRow += n;
+                if (charsThisRow > MAX_ROW_CHARS) {
+                    throw new RowTooLongException();
+                }
+            }
             return n;
         }
 
-        private void count(int n) throws IOException {
-            charsThisRow += n;
-            if (charsThisRow > MAX_ROW_CHARS) {
-                throw new RowTooLongException();
+        /** The parser has read a record and consumed {@code lineNumber} line ends in all: forget that text. */
+        void recordEnded(long lineNumber) {
+            int i = keptStart;
+            char last = lastDropped;
+            while (linesBefore < lineNumber && i < kept.length()) {
+                char c = kept.charAt(i++);
+                if (c == '\r' || (c == '\n' && last != '\r')) {
+                    linesBefore++;
+                }
+                last = c;
             }
+            if (last == '\r' && i < kept.length() && kept.charAt(i) == '\n') {
+                last = kept.charAt(i++);
+            }
+            keptStart = i;
+            lastDropped = last;
+            if (keptStart > 64 * 1024 && keptStart > kept.length() / 2) {
+                kept.delete(0, keptStart);
+                keptStart = 0;
+            }
+        }
+
+        /**
+         * After a syntax error: returns the failed row's text (blank lines before it skipped, up to the next line
+         * break, at most {@code limit} characters) and arranges for the next parser to start right after that line.
+         */
+        String restartAtNextLine(int limit) throws IOException {
+            int start = keptStart;
+            while (start < kept.length() && (kept.charAt(start) == '\r' || kept.charAt(start) == '\n')) {
+                start++;
+            }
+            int end = start;
+            while (end < kept.length() && kept.charAt(end) != '\r' && kept.charAt(end) != '\n') {
+                end++;
+            }
+            StringBuilder raw = new StringBuilder(kept.substring(start, Math.min(end, start + limit)));
+            String rest;
+            if (end < kept.length()) {
+                int after = end + 1;
+                if (kept.charAt(end) == '\r' && after < kept.length() && kept.charAt(after) == '\n') {
+                    after++;
+                } else if (kept.charAt(end) == '\r' && after == kept.length()) {
+                    // the LF of a CRLF may still be unread
+                    int c = readUnkept();
+                    if (c >= 0 && c != '\n') {
+                        kept.append((char) c);
+                    }
+                }
+                rest = kept.substring(after);
+            } else {
+                // the line goes on beyond what the parser has read: read (and drop past the limit) up to its end
+                rest = "";
+                for (int c = readUnkept(); c >= 0; c = readUnkept()) {
+                    if (c == '\n') {
+                        break;
+                    }
+                    if (c == '\r') {
+                        int next = readUnkept();
+                        if (next >= 0 && next != '\n') {
+                            rest = String.valueOf((char) next);
+                        }
+                        break;
+                    }
+                    if (raw.length() < limit) {
+                        raw.append((char) c);
+                    }
+                }
+            }
+            String unread = pushback.substring(pushbackPos);
+            pushback.setLength(0);
+            pushback.append(rest).append(unread);
+            pushbackPos = 0;
+            kept.setLength(0);
+            keptStart = 0;
+            linesBefore = 0;
+            lastDropped = '\n';
+            charsThisRow = 0;
+            return raw.toString();
+        }
+
+        private int readUnkept() throws IOException {
+            if (pushbackPos < pushback.length()) {
+                return pushback.charAt(pushbackPos++);
+            }
+            return in.read();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

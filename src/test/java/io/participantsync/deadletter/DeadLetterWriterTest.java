@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.participantsync.intake.CsvOptions;
+import io.participantsync.intake.CsvRecordReader;
+import io.participantsync.intake.RecordStream;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
@@ -221,6 +224,82 @@ class DeadLetterWriterTest {
         assertThat(rows.get(1).subList(0, 7)).containsExactly("zigned", AGREEMENT, PARTICIPANT, "", "", "", "");
         assertThat(rows.get(1).get(7)).isEqualTo("validation");
         assertThat(rows.get(1).get(8)).startsWith("dup.csv row 1: identification_number *** and otp *** rejected");
+    }
+
+    @Test
+    void givenFileWithUnparsableRows_whenEveryRowIsRejected_thenEachHasALineAndRawTextIsKeptInRawLine()
+            throws IOException {
+        String csv = "provider,agreement_id,participant_id,name\n"
+                + "zigned,a1,p1,Anna\n"
+                + "zigned,a1,p2,\"Row \"Two\" broken\"\n"
+                + "zigned,a1,p3,\"Bo \"x\", \"y\" z\"\n"
+                + "zigned,a1,p4,Cecilia\n";
+        Path file = tmp.resolve("broken.csv");
+        Files.writeString(file, csv);
+        int read = 0;
+        try (RecordStream rows = new CsvRecordReader(CsvOptions.defaults()).open(file)) {
+            for (ParticipantUpdate u : rows) {
+                writer.write(rejected(u), "batch-raw");
+                read++;
+            }
+        }
+
+        Path rejectedCsv = writer.closeBatch("batch-raw").get(0);
+
+        assertThat(read).isEqualTo(4);
+        List<List<String>> lines = readCsv(rejectedCsv);
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).containsExactly("provider", "agreement_id", "participant_id", "name",
+                "error_category", "error_message", "raw_line");
+        assertThat(lines.get(1)).startsWith("zigned", "a1", "p1", "Anna").endsWith("");
+        assertThat(lines.get(2)).startsWith("zigned", "a1", "p2", "\"Row \"Two\" broken\"").endsWith("");
+        assertThat(lines.get(3)).startsWith("", "", "", "").endsWith("zigned,a1,p3,\"Bo \"x\", \"y\" z\"");
+        assertThat(lines.get(4)).startsWith("zigned", "a1", "p4", "Cecilia").endsWith("");
+        assertThat(lines).allSatisfy(l -> assertThat(l).hasSize(7));
+    }
+
+    @Test
+    void givenCellsThatLookLikeFormulas_whenRejectedCsvWritten_thenNoCellStartsAFormulaAndReadingBackGivesTheOriginals()
+            throws IOException {
+        List<String> header = List.of("provider", "contract_id", "party_id", "participant_id", "phone_number",
+                "title", "name", "email");
+        List<String> values = List.of("oneflow", "1", "2", "3", "+46 8 555 010 21", "=HYPERLINK(\"http://x\",\"y\")",
+                "@SUM(A1)", "-2+3");
+        List<String> more = List.of("oneflow", "1", "2", "4", "\tx", "'quoted", "\r=1", "plain");
+        writer.write(rejected(csvRecord("=cmd|' /C calc'!A0.csv", 1, header, values)), "batch-f");
+        writer.write(rejected(csvRecord("=cmd|' /C calc'!A0.csv", 2, header, more)), "batch-f");
+
+        Path csv = writer.closeBatch("batch-f").get(0);
+
+        List<List<String>> lines = readCsv(csv);
+        assertThat(lines).hasSize(3);
+        assertThat(lines).flatExtracting(l -> l).allSatisfy(cell -> assertThat(cell).doesNotStartWith("=")
+                .doesNotStartWith("+").doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t")
+                .doesNotStartWith("\r"));
+        assertThat(lines.get(1).get(4)).isEqualTo("'+46 8 555 010 21");
+        assertThat(lines.get(1).get(9)).startsWith("'=cmd");
+        // dropped back into the inbox, the file gives the original values again
+        Path dropped = tmp.resolve("dropped.csv");
+        Files.copy(csv, dropped);
+        try (RecordStream back = new CsvRecordReader(CsvOptions.defaults()).open(dropped)) {
+            List<ParticipantUpdate> rows = new ArrayList<>();
+            back.forEach(rows::add);
+            assertThat(back.header()).startsWith(header.toArray(String[]::new));
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0).source().values().subList(0, header.size())).isEqualTo(values);
+            assertThat(rows.get(0).get("phone_number")).isEqualTo("+46 8 555 010 21");
+            assertThat(rows.get(1).source().values().subList(0, header.size())).isEqualTo(more);
+            assertThat(rows.get(0).fields()).doesNotContainKeys("error_category", "error_message");
+        }
+    }
+
+    @Test
+    void givenUsersOwnFileWithALeadingApostrophe_whenRead_thenTheApostropheIsKept() throws IOException {
+        Path own = tmp.resolve("own.csv");
+        Files.writeString(own, "provider,contract_id,party_id,participant_id,title\noneflow,1,2,3,'quoted\n");
+        try (RecordStream rows = new CsvRecordReader(CsvOptions.defaults()).open(own)) {
+            assertThat(rows.next().get("title")).isEqualTo("'quoted");
+        }
     }
 
     private static DeliveryOutcome rejected(ParticipantUpdate update) {

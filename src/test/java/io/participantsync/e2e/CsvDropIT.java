@@ -21,10 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,6 +218,71 @@ class CsvDropIT {
         assertThat(second.path("counts").path("received").asInt()).isZero();
         assertThat(second.path("notes").toString()).contains("same content");
         assertThat(app.sandbox.appliedEdits()).hasSize(1);
+    }
+
+    @Test
+    void givenHiddenCsvFile_whenInboxPolled_thenItStaysAndIsNamedOnceInAWarning() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        AbstractAppender capture = new AbstractAppender("capture-hidden-csv", null, null, true,
+                Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                if (event.getLevel() == Level.WARN) {
+                    warnings.add(event.getMessage().getFormattedMessage());
+                }
+            }
+        };
+        capture.start();
+        Logger logger = (Logger) LogManager.getLogger("io.participantsync.intake.CsvHiddenFiles");
+        logger.addAppender(capture);
+        try {
+            Path hidden = inbox.resolve(".hidden-orders.csv");
+            Files.writeString(hidden, "provider,contract_id,party_id,participant_id,title\n"
+                    + "oneflow,100102,200201,300202,Hidden\n");
+            Path visible = dir.resolve("after-hidden.csv");
+            Files.writeString(visible, "provider,contract_id,party_id,participant_id,title\n"
+                    + "oneflow,100102,200201,300202,Visible\n");
+
+            // a later file is read while the hidden one waits; several polls pass meanwhile
+            drop(visible, "after-hidden.csv");
+            await("a warning naming the hidden file").atMost(Duration.ofSeconds(10))
+                    .until(() -> warnings.stream().anyMatch(w -> w.contains(".hidden-orders.csv")));
+            drop(dir.resolve("after-hidden.csv"), "after-hidden-2.csv");
+
+            assertThat(hidden).exists();
+            assertThat(warnings).filteredOn(w -> w.contains(".hidden-orders.csv")).singleElement().asString()
+                    .contains("is ignored: its name starts with a dot").contains("rename it to hidden-orders.csv");
+            assertThat(app.sandbox.participant("oneflow", "100102", "200201", "300202").orElseThrow()
+                    .path("title").asText()).isEqualTo("Visible");
+            Files.delete(hidden);
+        } finally {
+            logger.removeAppender(capture);
+            capture.stop();
+        }
+    }
+
+    @Test
+    void givenCellsThatLookLikeFormulas_whenRejectedFixedAndDroppedBack_thenOriginalValuesAreSent()
+            throws Exception {
+        Path file = dir.resolve("formulas.csv");
+        Files.writeString(file, "provider,contract_id,party_id,participant_id,phone_number,title,signatory\n"
+                + "oneflow,100101,200101,300102,+46 8 555 010 21,=1+2,maybe\n", StandardCharsets.UTF_8);
+
+        JsonNode report = drop(file, "formulas.csv");
+
+        assertThat(report.path("counts").path("rejected").asInt()).isEqualTo(1);
+        Path rejected = Path.of(report.path("rejected_csv").get(0).asText());
+        String written = Files.readString(rejected);
+        assertThat(written).contains(",'+46 8 555 010 21,'=1+2,maybe,").doesNotContain(",=1+2");
+        // the person fixes the one cell named in the error and drops the file back as it is
+        Path fixed = dir.resolve("formulas-fixed.csv");
+        Files.writeString(fixed, written.replace(",maybe,", ",true,"), StandardCharsets.UTF_8);
+        JsonNode redrop = drop(fixed, "formulas-fixed.csv");
+
+        assertThat(redrop.path("counts").path("updated").asInt()).as(redrop.toString()).isEqualTo(1);
+        JsonNode participant = app.sandbox.participant("oneflow", "100101", "200101", "300102").orElseThrow();
+        assertThat(participant.toString()).contains("+46 8 555 010 21").contains("\"=1+2\"")
+                .doesNotContain("'+46").doesNotContain("'=1+2");
     }
 
     /** Copies a file into the inbox the way producers should (write elsewhere, then rename) and waits for its report. */

@@ -221,7 +221,7 @@ class CsvRecordReaderTest {
     }
 
     @Test
-    void givenUnterminatedQuote_whenRead_thenGoodRowsThenOneProblemRecordAndTheStreamStops() throws Exception {
+    void givenUnterminatedQuote_whenRead_thenGoodRowsThenOneProblemRecordKeepingTheRawText() throws Exception {
         try (RecordStream stream = reader.open(resource("unterminated-quote.csv"))) {
             List<ParticipantUpdate> records = drain(stream);
 
@@ -233,30 +233,179 @@ class CsvRecordReaderTest {
             assertThat(failed.fields()).isEmpty();
             assertThat(failed.problems()).singleElement().satisfies(p -> {
                 assertThat(p.field()).isNull();
-                assertThat(p.reason()).startsWith("cannot parse CSV at row 2: ")
-                        .contains("EOF reached before encapsulated token finished");
+                assertThat(p.reason()).startsWith("cannot parse CSV at row 2: EOF reached before encapsulated token")
+                        .doesNotContain("line");
             });
+            // split at the commas, the raw text gives the header's five cells: they are the row's values
+            assertThat(failed.source().values()).containsExactly("oneflow", "main", "1", "3", "\"Bo");
             assertThat(stream.notes()).singleElement().asString()
-                    .startsWith("parsing stopped at row 2: ")
+                    .startsWith("parsing stopped at row 2, then resumed at the next line: ")
                     .contains("EOF reached before encapsulated token finished");
             assertThat(stream.hasNext()).isFalse();
         }
     }
 
     @Test
-    void givenQuoteLeftOpenBeforeMegabytesOfData_whenRead_thenStopsAtTheRowSizeLimit() throws Exception {
+    void givenBrokenQuoteInTheMiddle_whenRead_thenEveryRowIsAccountedForAndParsingResumes() throws Exception {
+        for (String eol : List.of("\n", "\r\n", "\r")) {
+            String csv = String.join(eol, "provider,contract_id,party_id,email,name",
+                    "oneflow,1,2,3,One",
+                    "oneflow,1,2,3,\"Row \"Two\" broken\"",
+                    "", "oneflow,1,2,3,\"Three, with comma\"",
+                    "oneflow,1,2,3,\"Four on" + eol + "two lines\"",
+                    "oneflow,1,2,3,Five") + eol;
+
+            try (RecordStream stream = reader.open(utf8(csv), "broken.csv", "csv")) {
+                List<ParticipantUpdate> records = drain(stream);
+
+                assertThat(records).as("line end %s", eol.replace("\r", "CR").replace("\n", "LF"))
+                        .extracting(r -> r.source().row()).containsExactly(1L, 2L, 3L, 4L, 5L);
+                assertThat(records).extracting(r -> r.get("name"))
+                        .containsExactly("One", null, "Three, with comma", "Four on" + eol + "two lines", "Five");
+                assertThat(records.get(1).problems()).singleElement().extracting(Problem::reason).asString()
+                        .startsWith("cannot parse CSV at row 2: Invalid char").doesNotContain("line");
+                assertThat(records.get(1).source().values())
+                        .containsExactly("oneflow", "1", "2", "3", "\"Row \"Two\" broken\"");
+                assertThat(records).filteredOn(r -> r.source().row() != 2)
+                        .allSatisfy(r -> assertThat(r.problems()).isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void givenBrokenRowWhoseCellsCannotBeSplit_whenRead_thenItsRawTextGoesInARawLineColumnMasked()
+            throws Exception {
+        String csv = "provider,personal_number,name\n"
+                + "zigned,19121212-1212,\"Ann \"A\", \"B\" x\",more\n"
+                + "zigned,,Bo\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "raw.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).hasSize(2);
+            Source broken = records.get(0).source();
+            assertThat(broken.header()).containsExactly("provider", "personal_number", "name", RecordStream.RAW_LINE);
+            assertThat(broken.values()).containsExactly("", "", "", "zigned,***,\"Ann \"A\", \"B\" x\",more");
+            assertThat(records.get(1).get("name")).isEqualTo("Bo");
+            assertThat(records.get(1).problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void givenQuoteLeftOpenBeforeMegabytesOfData_whenRead_thenThatRowIsRejectedAtTheSizeLimitAndTheRestRead()
+            throws Exception {
         StringBuilder csv = new StringBuilder("provider,name\noneflow,\"Ann\n");
         String line = "oneflow,Bo\n";
+        int good = 0;
         while (csv.length() < RecordStream.MAX_ROW_CHARS + 100_000) {
             csv.append(line);
+            good++;
         }
 
         try (RecordStream stream = reader.open(utf8(csv.toString()), "open-quote.csv", "csv")) {
             List<ParticipantUpdate> records = drain(stream);
 
-            assertThat(records).singleElement().satisfies(r -> assertThat(r.problems()).singleElement()
+            assertThat(records).hasSize(good + 1);
+            assertThat(records.get(0).problems()).singleElement()
                     .isEqualTo(new Problem(null, "cannot parse CSV at row 1: a row is longer than "
-                            + RecordStream.MAX_ROW_CHARS + " characters (is a quote left open?)")));
+                            + RecordStream.MAX_ROW_CHARS + " characters (is a quote left open?)"));
+            assertThat(records.get(0).source().values()).containsExactly("oneflow", "\"Ann");
+            assertThat(records.subList(1, records.size())).allSatisfy(r -> {
+                assertThat(r.problems()).isEmpty();
+                assertThat(r.get("name")).isEqualTo("Bo");
+            });
+        }
+    }
+
+    @Test
+    void givenFileWithoutHeaderLine_whenRead_thenTheWholeFileIsOneRejectedRecordAndNoRowIsRead() throws Exception {
+        String csv = "oneflow,100101,200101,300101,X\noneflow,100101,200102,300102,Y\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "no-header.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.source().row()).isZero();
+                assertThat(r.source().header()).isEmpty();
+                assertThat(r.source().values()).isEmpty();
+                assertThat(r.problems()).singleElement().extracting(Problem::reason).asString()
+                        .startsWith("cannot parse CSV at row 0 (the header): the first line is not a header: none of"
+                                + " its 5 cells is a known field name")
+                        .doesNotContain("100101");
+            });
+            assertThat(stream.notes()).singleElement().asString().startsWith("parsing stopped at row 0 (the header)")
+                    .doesNotContain("header only");
+        }
+    }
+
+    @Test
+    void givenHeaderWithSomeUnknownNames_whenRead_thenItIsStillAHeader() throws Exception {
+        try (RecordStream stream = reader.open(utf8("Provider,Remark,Email\noneflow,x,a@example.com\n"), "h.csv",
+                "csv")) {
+            assertThat(drain(stream)).singleElement().satisfies(r -> assertThat(r.problems()).isEmpty());
+        }
+    }
+
+    @Test
+    void givenHeaderWithTwoHundredThousandColumns_whenRead_thenFileRejectedWithOneShortMessage() throws Exception {
+        // 1.2 MB: a 400 kB header of one-letter names and a row of as many cells
+        String csv = "provider" + ",x".repeat(199_999) + "\noneflow" + ",1".repeat(199_999) + "\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "wide.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.source().row()).isZero();
+                assertThat(r.source().header()).isEmpty();
+                assertThat(r.problems()).singleElement().extracting(Problem::reason).asString()
+                        .contains("the header has 200000 columns, more than csv.max-columns (200)")
+                        .hasSizeLessThan(300);
+            });
+        }
+    }
+
+    @Test
+    void givenConfiguredLimits_whenRowIsTooWideOrACellTooLong_thenThatRowIsRejectedNamingTheField()
+            throws Exception {
+        CsvRecordReader limited = new CsvRecordReader(CsvOptions.defaults().withLimits(4, 7));
+        String csv = "provider,name,email\n"
+                + "oneflow,Ann,a@x\n"
+                + "oneflow,Bo,b@x,1,2,3,4\n"
+                + "oneflow,Cecilia-Ann,c@x\n";
+
+        try (RecordStream stream = limited.open(utf8(csv), "limits.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records).hasSize(3);
+            assertThat(records.get(0).problems()).isEmpty();
+            assertThat(records.get(1).problems()).containsExactly(
+                    new Problem(null, "row has 7 cells, more than csv.max-columns (4) and the header's 3"));
+            assertThat(records.get(1).source().values()).containsExactly("oneflow", "Bo", "b@x");
+            assertThat(records.get(2).problems()).containsExactly(
+                    new Problem("name", "is 11 characters long, more than csv.max-field-length (7)"));
+        }
+        try (RecordStream stream = limited.open(utf8("a,b,c,d,provider\n"), "wide.csv", "csv")) {
+            assertThat(drain(stream)).singleElement().extracting(r -> r.problems().get(0).reason()).asString()
+                    .contains("the header has 5 columns, more than csv.max-columns (4)");
+        }
+        assertThat(CsvOptions.defaults().maxColumns()).isEqualTo(200);
+        assertThat(CsvOptions.defaults().maxFieldLength()).isEqualTo(10_000);
+        assertThatThrownBy(() -> CsvOptions.defaults().withLimits(0, 10))
+                .hasMessageContaining("csv.max-columns");
+        assertThatThrownBy(() -> CsvOptions.defaults().withLimits(10, 0))
+                .hasMessageContaining("csv.max-field-length");
+    }
+
+    @Test
+    void givenCellOfTenThousandAndOneCharacters_whenReadWithDefaults_thenRowRejectedNamingTheField()
+            throws Exception {
+        String csv = "provider,name\noneflow," + "x".repeat(10_001) + "\noneflow," + "y".repeat(10_000) + "\n";
+
+        try (RecordStream stream = reader.open(utf8(csv), "long.csv", "csv")) {
+            List<ParticipantUpdate> records = drain(stream);
+
+            assertThat(records.get(0).problems()).singleElement().extracting(Problem::field).isEqualTo("name");
+            assertThat(records.get(1).problems()).isEmpty();
         }
     }
 

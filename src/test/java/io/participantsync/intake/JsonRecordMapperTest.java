@@ -197,4 +197,27 @@ class JsonRecordMapperTest {
         assertThat(u.get("identification_number")).isEqualTo("198001011234");
         assertThat(u.toString()).doesNotContain("198001011234");
     }
+    @Test
+    void givenBodyNestedTenThousandLevels_whenMapped_thenRefusedAsMalformedInputNamingTheDepth() {
+        String deepArray = "[".repeat(10_000) + "]".repeat(10_000);
+        String deepInRecord = "[{\"provider\": \"oneflow\", \"name\": " + "[".repeat(10_000) + "]".repeat(10_000)
+                + "}]";
+
+        for (String body : List.of(deepArray, deepInRecord)) {
+            assertThatThrownBy(() -> mapper.map(body, "http", "req-1"))
+                    .isInstanceOf(JsonInputException.class)
+                    .hasMessage("JSON too large: nested deeper than " + JsonRecordMapper.MAX_NESTING_DEPTH
+                            + " levels (a record is an object of plain values)");
+        }
+    }
+
+    @Test
+    void givenValueNestedAFewLevels_whenMapped_thenOnlyThatRecordCarriesAProblem() {
+        List<ParticipantUpdate> records = mapper.map("[{\"provider\": \"oneflow\", \"name\": [[[{\"a\": [1]}]]]},"
+                + " {\"provider\": \"oneflow\", \"name\": \"Bo\"}]", "http", "req-2");
+
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).problems()).extracting(Problem::field).containsExactly("name");
+        assertThat(records.get(1).problems()).isEmpty();
+    }
 }
