@@ -75,6 +75,8 @@ public final class HttpIntake implements BatchListener {
     static final String REPLAY = "PsHttpReplay";
     static final String PATH = "PsHttpPath";
     static final String REQUEST_ID = "PsHttpRequestId";
+    /** The caller's scope ({@link ApiKeys#check}): its Idempotency-Keys are its own. */
+    static final String SCOPE = "PsHttpScope";
 
     public static final String KIND = "http";
     /** Prefix of the source ids of HTTP batches. */
@@ -177,8 +179,9 @@ public final class HttpIntake implements BatchListener {
         boolean replay = false;
         if (idempotencyKey != null) {
             String sha = sha256(body);
-            Optional<StateStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(idempotencyKey.trim(), sha,
-                    batchId);
+            // scoped to the caller's key: another caller using the same Idempotency-Key gets a batch of its own
+            String scoped = e.getProperty(SCOPE, String.class) + ":" + idempotencyKey.trim();
+            Optional<StateStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(scoped, sha, batchId);
             if (earlier.isPresent()) {
                 if (!earlier.get().bodySha256().equals(sha)) {
                     throw ApiProblem.of(409, "idempotency-key-reused", "Conflict", "the Idempotency-Key was "
@@ -447,7 +450,7 @@ public final class HttpIntake implements BatchListener {
     private void begin(Exchange e) {
         e.setProperty(REQUEST_ID, UUID.randomUUID().toString());
         e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
-        keys.check(e.getIn().getHeader("Authorization", String.class), remoteAddress(e));
+        e.setProperty(SCOPE, keys.check(e.getIn().getHeader("Authorization", String.class), remoteAddress(e)));
     }
 
     /** The client's address as Vert.x saw the connection (a header a client cannot forge: it is not a String). */

@@ -202,6 +202,34 @@ class HttpApiIT {
     }
 
     @Test
+    void givenAnotherCallersIdempotencyKey_whenPosted_thenItsOwnNewBatchAndTheFirstCallersReplayStillAnswersTheirs()
+            throws Exception {
+        String body = "[{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
+                + "\"current_email\": \"asa.oberg@example.com\", \"name\": \"Åsa Öberg-Lind\"}]";
+        String key = "shared-" + System.nanoTime();
+        HttpResponse<String> a = post("/api/v1/participant-updates?wait=30", "application/json", body, KEY, key);
+        assertThat(a.statusCode()).isEqualTo(200);
+        String aId = JSON.readTree(a.body()).path("batch_id").asText();
+
+        // caller B, same Idempotency-Key and body: not A's batch, a new one of its own
+        HttpResponse<String> b = post("/api/v1/participant-updates?wait=30", "application/json", body, OTHER_KEY,
+                key);
+        HttpResponse<String> aReplay = post("/api/v1/participant-updates", "application/json", body, KEY, key);
+        HttpResponse<String> bReplay = post("/api/v1/participant-updates", "application/json", body, OTHER_KEY, key);
+
+        assertThat(b.statusCode()).isEqualTo(200);
+        assertThat(b.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        String bId = JSON.readTree(b.body()).path("batch_id").asText();
+        assertThat(bId).isNotBlank().isNotEqualTo(aId);
+        assertThat(JSON.readTree(b.body()).at("/counts/received").asLong()).isEqualTo(1);
+        assertThat(aReplay.statusCode()).isEqualTo(202);
+        assertThat(aReplay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JSON.readTree(aReplay.body()).path("batch_id").asText()).isEqualTo(aId);
+        assertThat(bReplay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JSON.readTree(bReplay.body()).path("batch_id").asText()).isEqualTo(bId);
+    }
+
+    @Test
     void givenIdempotencyKey_whenReusedWithDifferentBody_then409NamingTheBatch() throws Exception {
         String key = "order-43-" + System.nanoTime();
         String body = "{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
