@@ -120,7 +120,7 @@ public final class ParticipantSync implements AutoCloseable {
                 settings.get("csv.field-mapping"), "csv"));
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
-                ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
+                ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes, maxHttpRecords(settings),
                 settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
                 new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock,
                 providers.ids());
@@ -191,6 +191,15 @@ public final class ParticipantSync implements AutoCloseable {
         }
         // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
         main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /** {@code http.max-records}: most records one HTTP request may hold (at least 1). */
+    private static long maxHttpRecords(Settings settings) {
+        long max = settings.getLong("http.max-records", 10_000);
+        if (max < 1) {
+            throw new ConfigurationException("http.max-records must be at least 1, was " + max);
+        }
+        return max;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.participantsync.intake;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -97,6 +99,7 @@ public final class HttpIntake implements BatchListener {
     private final JsonRecordMapper jsonMapper = new JsonRecordMapper();
     private final ApiKeys keys;
     private final long maxBodyBytes;
+    private final long maxRecords;
     private final int maxWaitSeconds;
     private final Path reportDir;
     private final AcceptedBatches accepted;
@@ -109,19 +112,21 @@ public final class HttpIntake implements BatchListener {
     private volatile byte[] openApi;
 
     /**
+     * @param maxRecords  most records one request may hold ({@code http.max-records}); more is a {@code 413}
      * @param reportDir   where each batch's JSON report file is written ({@code <data.dir>/batches})
      * @param accepted    where accepted bodies are kept until their batch finished
      * @param settled     told the source id of a finished batch (its checkpoints can go)
      * @param providerIds the registered providers: the OpenAPI document's {@code provider} enum
      */
     public HttpIntake(StateStore store, CsvRecordReader csvReader, ApiKeys keys, long maxBodyBytes,
-            int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock,
+            long maxRecords, int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock,
             Collection<String> providerIds) {
         this.providerIds = List.copyOf(providerIds);
         this.store = store;
         this.csvReader = csvReader;
         this.keys = keys;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxRecords = maxRecords;
         this.maxWaitSeconds = maxWaitSeconds;
         this.reportDir = reportDir;
         this.accepted = accepted;
@@ -168,9 +173,13 @@ public final class HttpIntake implements BatchListener {
 
         List<ParticipantUpdate> jsonRecords = null;
         long received;
+        // the record limit is checked before any record is built, stored or dead-lettered
         if (mediaType.equals("text/csv")) {
             received = countCsv(body, requestId);
         } else {
+            if (countJsonElements(body) > maxRecords) {
+                throw tooManyRecords(maxRecords);
+            }
             jsonRecords = parseJson(body, requestId);
             received = jsonRecords.size();
         }
@@ -555,6 +564,36 @@ public final class HttpIntake implements BatchListener {
     }
 
     /**
+     * The number of elements of a top-level JSON array, counted with the streaming parser without building them, and
+     * only up to one past {@link #maxRecords}; 1 for anything else. A body that is not JSON counts 0: the mapper
+     * answers it with line and column.
+     */
+    private long countJsonElements(byte[] body) {
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return 1;
+            }
+            long n = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
+                p.skipChildren();
+                if (++n > maxRecords) {
+                    break;
+                }
+            }
+            return n;
+        } catch (IOException ex) {
+            return 0;
+        }
+    }
+
+    static ApiProblem tooManyRecords(long maxRecords) {
+        return ApiProblem.of(413, "too-many-records", "Content Too Large", "the body holds more than " + maxRecords
+                + " records (http.max-records): split it into several requests")
+                .with("max_records", maxRecords);
+    }
+
+    /**
      * Reads the CSV once to count its records and to refuse a body the parser cannot read; the batch then streams
      * it again (the body is in memory anyway, bounded by {@code http.max-body-bytes}).
      */
@@ -567,7 +606,9 @@ public final class HttpIntake implements BatchListener {
             long n = 0;
             while (rows.hasNext()) {
                 rows.next();
-                n++;
+                if (++n > maxRecords) {
+                    throw tooManyRecords(maxRecords);
+                }
             }
             for (String note : rows.notes()) {
                 Matcher m = PARSE_STOP.matcher(note);

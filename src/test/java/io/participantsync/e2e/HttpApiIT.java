@@ -36,6 +36,7 @@ class HttpApiIT {
     private static final String KEY = "test-key-7f3a9c";
     private static final String OTHER_KEY = "second-key-0b12";
     private static final long MAX_BODY = 64 * 1024;
+    private static final long MAX_RECORDS = 100;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static TestApp app;
@@ -45,7 +46,7 @@ class HttpApiIT {
     static void start() throws IOException {
         Path dir = Files.createTempDirectory("ps-http");
         app = TestApp.start(dir, true, Map.of("http.api-keys", KEY + ", " + OTHER_KEY,
-                "http.max-body-bytes", Long.toString(MAX_BODY)));
+                "http.max-body-bytes", Long.toString(MAX_BODY), "http.max-records", Long.toString(MAX_RECORDS)));
         base = "http://127.0.0.1:" + app.app.settings().get("camel.server.port");
     }
 
@@ -326,6 +327,40 @@ class HttpApiIT {
         JsonNode problem = assertProblem(r, 413, "body-too-large");
         assertThat(problem.path("max_body_bytes").asLong()).isEqualTo(MAX_BODY);
         assertThat(app.sandbox.appliedEdits()).isEmpty();
+    }
+
+    @Test
+    void givenMoreRecordsThanTheLimit_whenPosted_then413NamingItAndNothingIsAcceptedOrDeadLettered() throws Exception {
+        StringBuilder json = new StringBuilder("[{}");
+        for (int i = 1; i <= MAX_RECORDS; i++) {
+            json.append(",{}");
+        }
+        json.append(']');
+        StringBuilder csv = new StringBuilder("provider,organization,current_email,name\n");
+        for (int i = 0; i <= MAX_RECORDS; i++) {
+            csv.append("zoho,NordicExampleAB,asa.oberg@example.com,A\n");
+        }
+        long deadLetters = deadLetterFiles();
+
+        HttpResponse<String> r = post("/api/v1/participant-updates", "application/json", json.toString(), KEY, null);
+        HttpResponse<String> c = post("/api/v1/participant-updates", "text/csv", csv.toString(), KEY, null);
+
+        JsonNode problem = assertProblem(r, 413, "too-many-records");
+        assertThat(problem.path("max_records").asLong()).isEqualTo(MAX_RECORDS);
+        assertThat(problem.path("detail").asText()).contains("http.max-records").contains("100");
+        assertProblem(c, 413, "too-many-records");
+        assertThat(deadLetterFiles()).isEqualTo(deadLetters);
+        assertThat(app.sandbox.appliedEdits()).isEmpty();
+    }
+
+    private static long deadLetterFiles() throws IOException {
+        Path dir = app.dir.resolve("dead-letter");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     @Test
