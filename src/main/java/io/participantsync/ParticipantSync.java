@@ -29,6 +29,7 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
+import io.participantsync.intake.NonBlockingHttpEngine;
 import io.participantsync.observe.HttpServers;
 import io.participantsync.observe.ReadinessCheck;
 import io.participantsync.observe.ReadinessHealthCheck;
@@ -183,6 +184,9 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (httpIntake != null) {
             main.bind("httpIntake", httpIntake);
+            main.bind("httpIntakeResponder", httpIntake.responder());
+            // requests routed asynchronously: a ?wait holds no server worker thread
+            main.bind("platform-http-engine", new NonBlockingHttpEngine());
         }
         // queue edges (JMS, Kafka): broker, connection factory and their bean, only for the long-running service
         this.queues = withEdges ? Queues.create(settings, dataDir, deadLetters.dir(), clock) : null;

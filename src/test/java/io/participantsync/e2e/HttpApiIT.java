@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.intake.HttpIntake;
 import io.participantsync.support.TestApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +175,62 @@ class HttpApiIT {
         JsonNode done = awaitCompleted(id);
         assertThat(done.path("counts").path("updated").asInt()).isEqualTo(1);
         assertThat(done.path("counts").path("rejected").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void givenTwoHundredConcurrentWaits_whenTheOpenApiDocumentIsRequested_thenItAnswersWithinOneSecondAndEveryWaitEndsInTime()
+            throws Exception {
+        // one batch that cannot finish within the waits: every provider call takes 15 s
+        app.sandbox.knobs().latencyMs(15_000);
+        String body = "{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
+                + "\"current_email\": \"asa.oberg@example.com\", \"name\": \"Slow\"}";
+        String key = "waits-" + System.nanoTime();
+        HttpResponse<String> first = post("/api/v1/participant-updates", "application/json", body, KEY, key);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(first.body()).path("batch_id").asText();
+        int waitSeconds = 6;
+        // 200 clients, each on a connection of its own, waiting on that batch (idempotent replays)
+        var clientThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).executor(clientThreads).build();
+        List<java.util.concurrent.CompletableFuture<long[]>> waits = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpRequest wait = HttpRequest.newBuilder(URI.create(base + "/api/v1/participant-updates?wait="
+                    + waitSeconds)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + KEY).header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+            long sent = System.nanoTime();
+            waits.add(many.sendAsync(wait, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - sent}));
+        }
+
+        // once all 200 wait (none holding a thread), the API answers other requests at once
+        HttpIntake intake = app.app.camel().getRegistry().lookupByNameAndType("httpIntake", HttpIntake.class);
+        await("200 requests waiting").atMost(Duration.ofSeconds(waitSeconds)).until(() -> intake.waiting() == 200);
+        List<Long> openApiMillis = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> doc = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi.json"))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(doc.statusCode()).isEqualTo(200);
+            openApiMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        boolean allStillWaiting = waits.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone);
+
+        java.util.concurrent.CompletableFuture.allOf(waits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(allStillWaiting).as("the document was requested while every wait was under way").isTrue();
+        assertThat(openApiMillis).isNotEmpty().allSatisfy(ms -> assertThat(ms).isLessThan(1000));
+        for (var w : waits) {
+            long[] result = w.get();
+            assertThat(result[0]).isEqualTo(202);
+            // the deadline counts from the request: never more than the wait (plus the client's own overhead)
+            assertThat(TimeUnit.NANOSECONDS.toMillis(result[1])).isBetween(waitSeconds * 1000L - 100,
+                    waitSeconds * 1000L + 1000);
+        }
+        clientThreads.shutdown();
+        app.sandbox.knobs().latencyMs(0);
+        awaitCompleted(id);
     }
 
     // ---- idempotency ---------------------------------------------------------------------------------------
