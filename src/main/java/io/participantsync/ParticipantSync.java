@@ -31,6 +31,7 @@ import io.participantsync.intake.CsvIntake;
 import io.participantsync.intake.CsvOptions;
 import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
+import io.participantsync.intake.NonBlockingHttpEngine;
 import io.participantsync.observe.HttpServers;
 import io.participantsync.observe.ReadinessCheck;
 import io.participantsync.observe.ReadinessHealthCheck;
@@ -139,7 +140,7 @@ public final class ParticipantSync implements AutoCloseable {
                 settings.getInt("csv.max-field-length", CsvOptions.DEFAULT_MAX_FIELD_LENGTH)));
         long maxBodyBytes = settings.getLong("http.max-body-bytes", 10L * 1024 * 1024);
         this.httpIntake = stateStore == null ? null : new HttpIntake(stateStore, csvReader,
-                ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes,
+                ApiKeys.parse(settings.get("http.api-keys")), maxBodyBytes, maxHttpRecords(settings),
                 settings.getInt("http.max-wait-seconds", 30), dataDir.resolve("batches"),
                 new AcceptedBatches(dataDir.resolve("http-batches")), checkpoints::deleteSource, clock,
                 providers.ids());
@@ -204,6 +205,9 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (httpIntake != null) {
             main.bind("httpIntake", httpIntake);
+            main.bind("httpIntakeResponder", httpIntake.responder());
+            // requests routed asynchronously: a ?wait holds no server worker thread
+            main.bind("platform-http-engine", new NonBlockingHttpEngine());
         }
         // queue edges (JMS, Kafka): broker, connection factory and their bean, only for the long-running service
         this.queues = withEdges ? Queues.create(settings, dataDir, deadLetters.dir(), clock) : null;
@@ -212,6 +216,15 @@ public final class ParticipantSync implements AutoCloseable {
         }
         // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
         main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /** {@code http.max-records}: most records one HTTP request may hold (at least 1). */
+    private static long maxHttpRecords(Settings settings) {
+        long max = settings.getLong("http.max-records", 10_000);
+        if (max < 1) {
+            throw new ConfigurationException("http.max-records must be at least 1, was " + max);
+        }
+        return max;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,6 +17,10 @@ import java.util.Locale;
 public final class ApiKeys {
 
     static final String CHALLENGE = "Bearer realm=\"participant-sync\"";
+    /** The one scope of every caller when no key is configured (loopback clients only). */
+    public static final String LOOPBACK_SCOPE = "loopback";
+    /** Domain tag of a scope's hash: the scope is not the plain SHA-256 of the key. */
+    private static final byte[] SCOPE_TAG = "participant-sync idempotency scope\0".getBytes(StandardCharsets.UTF_8);
 
     /** SHA-256 of each key: equal-length digests make the comparison independent of the keys' lengths. */
     private final List<byte[]> digests;
@@ -47,14 +52,16 @@ public final class ApiKeys {
      *
      * @param authorization the {@code Authorization} header, may be null
      * @param remote        the client's address, null when unknown (treated as not loopback)
+     * @return the caller's scope (what its {@code Idempotency-Key}s belong to): {@code key-} and 16 hex digits of a
+     *         tagged hash of the key presented, never the key itself; {@link #LOOPBACK_SCOPE} when no key is configured
      */
-    public void check(String authorization, InetAddress remote) {
+    public String check(String authorization, InetAddress remote) {
         if (digests.isEmpty()) {
             if (remote == null || !remote.isLoopbackAddress()) {
                 throw ApiProblem.of(403, "loopback-only", "Forbidden", "no API key is configured (http.api-keys): "
                         + "the API accepts requests from loopback clients only");
             }
-            return;
+            return LOOPBACK_SCOPE;
         }
         if (authorization == null || authorization.isBlank()) {
             throw ApiProblem.of(401, "unauthorized", "Unauthorized",
@@ -67,9 +74,23 @@ public final class ApiKeys {
                     "the Authorization header must use the Bearer scheme: 'Authorization: Bearer <key>'")
                     .withHeader("WWW-Authenticate", CHALLENGE);
         }
-        if (!matches(value.substring(7).trim())) {
+        String presented = value.substring(7).trim();
+        if (!matches(presented)) {
             throw ApiProblem.of(401, "unauthorized", "Unauthorized", "the API key is not valid")
                     .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
+        }
+        return scope(presented);
+    }
+
+    /** A stable, non-secret name of a key: the same on every instance configured with it, distinct per key. */
+    static String scope(String key) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(SCOPE_TAG);
+            sha.update(sha256(key));
+            return "key-" + HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

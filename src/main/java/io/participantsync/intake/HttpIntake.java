@@ -1,6 +1,8 @@
 package io.participantsync.intake;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,17 +43,21 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +81,10 @@ public final class HttpIntake implements BatchListener {
     static final String REPLAY = "PsHttpReplay";
     static final String PATH = "PsHttpPath";
     static final String REQUEST_ID = "PsHttpRequestId";
+    /** When the request arrived ({@link System#nanoTime}): {@code ?wait} counts from here. */
+    static final String STARTED = "PsHttpStarted";
+    /** The caller's scope ({@link ApiKeys#check}): its Idempotency-Keys are its own. */
+    static final String SCOPE = "PsHttpScope";
 
     public static final String KIND = "http";
     /** Prefix of the source ids of HTTP batches. */
@@ -95,6 +105,7 @@ public final class HttpIntake implements BatchListener {
     private final JsonRecordMapper jsonMapper = new JsonRecordMapper();
     private final ApiKeys keys;
     private final long maxBodyBytes;
+    private final long maxRecords;
     private final int maxWaitSeconds;
     private final Path reportDir;
     private final AcceptedBatches accepted;
@@ -105,26 +116,37 @@ public final class HttpIntake implements BatchListener {
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final List<String> providerIds;
     private volatile byte[] openApi;
+    /** Resumes {@code ?wait} requests: at their deadline, on their batch's completion, or to poll the store. */
+    private final ScheduledThreadPoolExecutor waitTimer;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
+     * @param maxRecords  most records one request may hold ({@code http.max-records}); more is a {@code 413}
      * @param reportDir   where each batch's JSON report file is written ({@code <data.dir>/batches})
      * @param accepted    where accepted bodies are kept until their batch finished
      * @param settled     told the source id of a finished batch (its checkpoints can go)
      * @param providerIds the registered providers: the OpenAPI document's {@code provider} enum
      */
     public HttpIntake(StateStore store, CsvRecordReader csvReader, ApiKeys keys, long maxBodyBytes,
-            int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock,
+            long maxRecords, int maxWaitSeconds, Path reportDir, AcceptedBatches accepted, Consumer<String> settled, Clock clock,
             Collection<String> providerIds) {
         this.providerIds = List.copyOf(providerIds);
         this.store = store;
         this.csvReader = csvReader;
         this.keys = keys;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxRecords = maxRecords;
         this.maxWaitSeconds = maxWaitSeconds;
         this.reportDir = reportDir;
         this.accepted = accepted;
         this.settled = settled;
         this.clock = clock;
+        this.waitTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "http-wait");
+            t.setDaemon(true);
+            return t;
+        });
+        waitTimer.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -166,9 +188,13 @@ public final class HttpIntake implements BatchListener {
 
         List<ParticipantUpdate> jsonRecords = null;
         long received;
+        // the record limit is checked before any record is built, stored or dead-lettered
         if (mediaType.equals("text/csv")) {
             received = countCsv(body, requestId);
         } else {
+            if (countJsonElements(body) > maxRecords) {
+                throw tooManyRecords(maxRecords);
+            }
             jsonRecords = parseJson(body, requestId);
             received = jsonRecords.size();
         }
@@ -177,8 +203,9 @@ public final class HttpIntake implements BatchListener {
         boolean replay = false;
         if (idempotencyKey != null) {
             String sha = sha256(body);
-            Optional<StateStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(idempotencyKey.trim(), sha,
-                    batchId);
+            // scoped to the caller's key: another caller using the same Idempotency-Key gets a batch of its own
+            String scoped = e.getProperty(SCOPE, String.class) + ":" + idempotencyKey.trim();
+            Optional<StateStore.IdempotencyClaim> earlier = store.claimIdempotencyKey(scoped, sha, batchId);
             if (earlier.isPresent()) {
                 if (!earlier.get().bodySha256().equals(sha)) {
                     throw ApiProblem.of(409, "idempotency-key-reused", "Conflict", "the Idempotency-Key was "
@@ -269,8 +296,22 @@ public final class HttpIntake implements BatchListener {
         }
     }
 
-    /** Answers an accepted POST: {@code 202} at once, or {@code 200} with the report if it finishes within wait. */
-    public void respond(Exchange e) {
+    /**
+     * Answers an accepted POST (the route's {@code process} step {@code httpIntakeResponder}): {@code 202} at once, or
+     * with {@code ?wait} {@code 200} and the report if the batch finishes in time. The wait holds no thread: the
+     * exchange is resumed by the batch's completion or by a timer at the deadline ({@code wait} seconds after the
+     * request came), whichever is first.
+     */
+    public AsyncProcessor responder() {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange e, AsyncCallback callback) {
+                return respond(e, callback);
+            }
+        };
+    }
+
+    private boolean respond(Exchange e, AsyncCallback callback) {
         String batchId = e.getProperty(BATCH_ID, String.class);
         int wait = e.getProperty(WAIT, 0, Integer.class);
         boolean replay = e.getProperty(REPLAY, false, Boolean.class);
@@ -279,18 +320,105 @@ public final class HttpIntake implements BatchListener {
             e.getIn().setHeader("Idempotent-Replayed", "true");
         }
         e.getIn().setHeader("Location", BATCHES_PATH + batchId);
-        if (wait > 0) {
-            Optional<ObjectNode> report = awaitReport(batchId, wait);
-            if (report.isPresent()) {
-                answer(e, 200, JSON, report.get());
-                return;
-            }
+        if (wait <= 0) {
+            answerAccepted(e);
+            callback.done(true);
+            return true;
         }
+        long started = e.getProperty(STARTED, System.nanoTime(), Long.class);
+        waiting.incrementAndGet();
+        new Waiter(e, callback, batchId, started + TimeUnit.SECONDS.toNanos(wait)).check();
+        return false;
+    }
+
+    /** Requests waiting ({@code ?wait}) for their batch right now; none of them holds a thread. */
+    public int waiting() {
+        return waiting.get();
+    }
+
+    private void answerAccepted(Exchange e) {
         ObjectNode accepted = json.createObjectNode();
+        String batchId = e.getProperty(BATCH_ID, String.class);
         accepted.put("batch_id", batchId);
         accepted.put("received", e.getProperty(RECEIVED, 0L, Long.class));
         accepted.put("status_url", BATCHES_PATH + batchId);
         answer(e, 202, JSON, accepted);
+    }
+
+    /**
+     * One {@code ?wait}: resumed by the batch's completion (a batch of this instance) or by polling the shared store
+     * (an idempotent replay of another instance's batch), and by the deadline; answers once.
+     */
+    private final class Waiter {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final String batchId;
+        private final long deadline;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private volatile ScheduledFuture<?> timer;
+
+        Waiter(Exchange exchange, AsyncCallback callback, String batchId, long deadline) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.batchId = batchId;
+            this.deadline = deadline;
+        }
+
+        /** Answers the report if the batch completed, the 202 if the deadline passed, else waits again. */
+        void check() {
+            if (answered.get()) {
+                return;
+            }
+            try {
+                Tracked t = tracked.get(batchId);
+                if (t == null || t.done.isDone()) {
+                    Optional<StoredBatch> stored = store.findBatch(batchId);
+                    if (stored.isPresent() && stored.get().finished()) {
+                        ObjectNode report = completedReport(stored.get());
+                        finish(() -> answer(exchange, 200, JSON, report));
+                        return;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    finish(() -> answerAccepted(exchange));
+                    return;
+                }
+                if (t != null && !t.done.isDone()) {
+                    // this instance runs the batch: its completion resumes the request, or the deadline does
+                    timer = waitTimer.schedule(this::expire, left, TimeUnit.NANOSECONDS);
+                    t.done.whenCompleteAsync((v, ex) -> check(), waitTimer);
+                } else {
+                    // another instance's batch (an idempotent replay): poll the shared store
+                    timer = waitTimer.schedule(this::check, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)),
+                            TimeUnit.NANOSECONDS);
+                }
+            } catch (RuntimeException ex) {
+                finish(() -> exchange.setException(ex));
+            }
+        }
+
+        /** The deadline: 202 at once (no store read, so many waits ending together all end in time). */
+        private void expire() {
+            finish(() -> answerAccepted(exchange));
+        }
+
+        private void finish(Runnable answer) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            waiting.decrementAndGet();
+            ScheduledFuture<?> pending = timer;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            try {
+                answer.run();
+            } catch (RuntimeException ex) {
+                exchange.setException(ex);
+            }
+            callback.done(false);
+        }
     }
 
     // ---- GET /api/v1/batches/{id} --------------------------------------------------------------------------
@@ -445,9 +573,11 @@ public final class HttpIntake implements BatchListener {
     }
 
     private void begin(Exchange e) {
+        // a ?wait counts from the request's arrival, time spent queued for a worker included
+        e.setProperty(STARTED, e.getProperty(NonBlockingHttpEngine.ARRIVED, System.nanoTime(), Long.class));
         e.setProperty(REQUEST_ID, UUID.randomUUID().toString());
         e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
-        keys.check(e.getIn().getHeader("Authorization", String.class), remoteAddress(e));
+        e.setProperty(SCOPE, keys.check(e.getIn().getHeader("Authorization", String.class), remoteAddress(e)));
     }
 
     /** The client's address as Vert.x saw the connection (a header a client cannot forge: it is not a String). */
@@ -552,6 +682,36 @@ public final class HttpIntake implements BatchListener {
     }
 
     /**
+     * The number of elements of a top-level JSON array, counted with the streaming parser without building them, and
+     * only up to one past {@link #maxRecords}; 1 for anything else. A body that is not JSON counts 0: the mapper
+     * answers it with line and column.
+     */
+    private long countJsonElements(byte[] body) {
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                return 1;
+            }
+            long n = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != null && t != JsonToken.END_ARRAY) {
+                p.skipChildren();
+                if (++n > maxRecords) {
+                    break;
+                }
+            }
+            return n;
+        } catch (IOException ex) {
+            return 0;
+        }
+    }
+
+    static ApiProblem tooManyRecords(long maxRecords) {
+        return ApiProblem.of(413, "too-many-records", "Content Too Large", "the body holds more than " + maxRecords
+                + " records (http.max-records): split it into several requests")
+                .with("max_records", maxRecords);
+    }
+
+    /**
      * Reads the CSV once to count its records and to refuse a body the parser cannot read; the batch then streams
      * it again (the body is in memory anyway, bounded by {@code http.max-body-bytes}).
      */
@@ -564,7 +724,9 @@ public final class HttpIntake implements BatchListener {
             long n = 0;
             while (rows.hasNext()) {
                 rows.next();
-                n++;
+                if (++n > maxRecords) {
+                    throw tooManyRecords(maxRecords);
+                }
             }
             for (String note : rows.notes()) {
                 Matcher m = PARSE_STOP.matcher(note);
@@ -587,42 +749,6 @@ public final class HttpIntake implements BatchListener {
             return csvReader.open(new ByteArrayInputStream(body), requestId, KIND);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        }
-    }
-
-    /** Waits up to {@code seconds} for the batch to complete; its report, or empty if it is still going. */
-    private Optional<ObjectNode> awaitReport(String batchId, int seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            Tracked t = tracked.get(batchId);
-            long left = deadline - System.nanoTime();
-            if (t != null && left > 0) {
-                try {
-                    t.done.get(left, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException ex) {
-                    return Optional.empty();
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return Optional.empty();
-                } catch (ExecutionException ex) {
-                    return Optional.empty();
-                }
-            }
-            Optional<StoredBatch> stored = store.findBatch(batchId);
-            if (stored.isPresent() && stored.get().finished()) {
-                return Optional.of(completedReport(stored.get()));
-            }
-            left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            // a batch of another instance (an idempotent replay): poll the shared store
-            try {
-                Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.intake.HttpIntake;
 import io.participantsync.support.TestApp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,7 @@ class HttpApiIT {
     private static final String KEY = "test-key-7f3a9c";
     private static final String OTHER_KEY = "second-key-0b12";
     private static final long MAX_BODY = 64 * 1024;
+    private static final long MAX_RECORDS = 100;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static TestApp app;
@@ -45,7 +48,7 @@ class HttpApiIT {
     static void start() throws IOException {
         Path dir = Files.createTempDirectory("ps-http");
         app = TestApp.start(dir, true, Map.of("http.api-keys", KEY + ", " + OTHER_KEY,
-                "http.max-body-bytes", Long.toString(MAX_BODY)));
+                "http.max-body-bytes", Long.toString(MAX_BODY), "http.max-records", Long.toString(MAX_RECORDS)));
         base = "http://127.0.0.1:" + app.app.settings().get("camel.server.port");
     }
 
@@ -174,6 +177,62 @@ class HttpApiIT {
         assertThat(done.path("counts").path("rejected").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void givenTwoHundredConcurrentWaits_whenTheOpenApiDocumentIsRequested_thenItAnswersWithinOneSecondAndEveryWaitEndsInTime()
+            throws Exception {
+        // one batch that cannot finish within the waits: every provider call takes 15 s
+        app.sandbox.knobs().latencyMs(15_000);
+        String body = "{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
+                + "\"current_email\": \"asa.oberg@example.com\", \"name\": \"Slow\"}";
+        String key = "waits-" + System.nanoTime();
+        HttpResponse<String> first = post("/api/v1/participant-updates", "application/json", body, KEY, key);
+        assertThat(first.statusCode()).isEqualTo(202);
+        String id = JSON.readTree(first.body()).path("batch_id").asText();
+        int waitSeconds = 6;
+        // 200 clients, each on a connection of its own, waiting on that batch (idempotent replays)
+        var clientThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).executor(clientThreads).build();
+        List<java.util.concurrent.CompletableFuture<long[]>> waits = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpRequest wait = HttpRequest.newBuilder(URI.create(base + "/api/v1/participant-updates?wait="
+                    + waitSeconds)).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + KEY).header("Idempotency-Key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+            long sent = System.nanoTime();
+            waits.add(many.sendAsync(wait, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(r -> new long[] {r.statusCode(), System.nanoTime() - sent}));
+        }
+
+        // once all 200 wait (none holding a thread), the API answers other requests at once
+        HttpIntake intake = app.app.camel().getRegistry().lookupByNameAndType("httpIntake", HttpIntake.class);
+        await("200 requests waiting").atMost(Duration.ofSeconds(waitSeconds)).until(() -> intake.waiting() == 200);
+        List<Long> openApiMillis = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> doc = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/openapi.json"))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(doc.statusCode()).isEqualTo(200);
+            openApiMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        }
+        boolean allStillWaiting = waits.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone);
+
+        java.util.concurrent.CompletableFuture.allOf(waits.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
+        assertThat(allStillWaiting).as("the document was requested while every wait was under way").isTrue();
+        assertThat(openApiMillis).isNotEmpty().allSatisfy(ms -> assertThat(ms).isLessThan(1000));
+        for (var w : waits) {
+            long[] result = w.get();
+            assertThat(result[0]).isEqualTo(202);
+            // the deadline counts from the request: never more than the wait (plus the client's own overhead)
+            assertThat(TimeUnit.NANOSECONDS.toMillis(result[1])).isBetween(waitSeconds * 1000L - 100,
+                    waitSeconds * 1000L + 1000);
+        }
+        clientThreads.shutdown();
+        app.sandbox.knobs().latencyMs(0);
+        awaitCompleted(id);
+    }
+
     // ---- idempotency ---------------------------------------------------------------------------------------
 
     @Test
@@ -199,6 +258,34 @@ class HttpApiIT {
         assertThat(replayWaiting.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(replayWaiting.body())).isEqualTo(JSON.readTree(first.body()));
         assertThat(app.sandbox.appliedEdits()).hasSize(1);
+    }
+
+    @Test
+    void givenAnotherCallersIdempotencyKey_whenPosted_thenItsOwnNewBatchAndTheFirstCallersReplayStillAnswersTheirs()
+            throws Exception {
+        String body = "[{\"provider\": \"zoho\", \"organization\": \"NordicExampleAB\", "
+                + "\"current_email\": \"asa.oberg@example.com\", \"name\": \"Åsa Öberg-Lind\"}]";
+        String key = "shared-" + System.nanoTime();
+        HttpResponse<String> a = post("/api/v1/participant-updates?wait=30", "application/json", body, KEY, key);
+        assertThat(a.statusCode()).isEqualTo(200);
+        String aId = JSON.readTree(a.body()).path("batch_id").asText();
+
+        // caller B, same Idempotency-Key and body: not A's batch, a new one of its own
+        HttpResponse<String> b = post("/api/v1/participant-updates?wait=30", "application/json", body, OTHER_KEY,
+                key);
+        HttpResponse<String> aReplay = post("/api/v1/participant-updates", "application/json", body, KEY, key);
+        HttpResponse<String> bReplay = post("/api/v1/participant-updates", "application/json", body, OTHER_KEY, key);
+
+        assertThat(b.statusCode()).isEqualTo(200);
+        assertThat(b.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        String bId = JSON.readTree(b.body()).path("batch_id").asText();
+        assertThat(bId).isNotBlank().isNotEqualTo(aId);
+        assertThat(JSON.readTree(b.body()).at("/counts/received").asLong()).isEqualTo(1);
+        assertThat(aReplay.statusCode()).isEqualTo(202);
+        assertThat(aReplay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JSON.readTree(aReplay.body()).path("batch_id").asText()).isEqualTo(aId);
+        assertThat(bReplay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JSON.readTree(bReplay.body()).path("batch_id").asText()).isEqualTo(bId);
     }
 
     @Test
@@ -298,6 +385,40 @@ class HttpApiIT {
         JsonNode problem = assertProblem(r, 413, "body-too-large");
         assertThat(problem.path("max_body_bytes").asLong()).isEqualTo(MAX_BODY);
         assertThat(app.sandbox.appliedEdits()).isEmpty();
+    }
+
+    @Test
+    void givenMoreRecordsThanTheLimit_whenPosted_then413NamingItAndNothingIsAcceptedOrDeadLettered() throws Exception {
+        StringBuilder json = new StringBuilder("[{}");
+        for (int i = 1; i <= MAX_RECORDS; i++) {
+            json.append(",{}");
+        }
+        json.append(']');
+        StringBuilder csv = new StringBuilder("provider,organization,current_email,name\n");
+        for (int i = 0; i <= MAX_RECORDS; i++) {
+            csv.append("zoho,NordicExampleAB,asa.oberg@example.com,A\n");
+        }
+        long deadLetters = deadLetterFiles();
+
+        HttpResponse<String> r = post("/api/v1/participant-updates", "application/json", json.toString(), KEY, null);
+        HttpResponse<String> c = post("/api/v1/participant-updates", "text/csv", csv.toString(), KEY, null);
+
+        JsonNode problem = assertProblem(r, 413, "too-many-records");
+        assertThat(problem.path("max_records").asLong()).isEqualTo(MAX_RECORDS);
+        assertThat(problem.path("detail").asText()).contains("http.max-records").contains("100");
+        assertProblem(c, 413, "too-many-records");
+        assertThat(deadLetterFiles()).isEqualTo(deadLetters);
+        assertThat(app.sandbox.appliedEdits()).isEmpty();
+    }
+
+    private static long deadLetterFiles() throws IOException {
+        Path dir = app.dir.resolve("dead-letter");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     @Test

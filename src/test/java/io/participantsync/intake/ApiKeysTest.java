@@ -83,4 +83,25 @@ class ApiKeysTest {
         assertThat(HttpIntake.queryParameter("waiting=3", "wait")).isNull();
         assertThat(HttpIntake.queryParameter(null, "wait")).isNull();
     }
+
+    @Test
+    void givenTwoKeys_whenChecked_thenEachHasItsOwnStableScopeThatDoesNotContainTheKey() throws Exception {
+        ApiKeys keys = ApiKeys.parse("alpha-key,beta-key");
+        ApiKeys sameOnAnotherInstance = ApiKeys.parse("beta-key, alpha-key");
+
+        String alpha = keys.check("Bearer alpha-key", remote());
+        String beta = keys.check("Bearer beta-key", remote());
+
+        assertThat(alpha).matches("key-[0-9a-f]{16}").isNotEqualTo(beta).doesNotContain("alpha");
+        assertThat(beta).matches("key-[0-9a-f]{16}");
+        assertThat(sameOnAnotherInstance.check("Bearer alpha-key", remote())).isEqualTo(alpha);
+    }
+
+    @Test
+    void givenNoKeys_whenLoopbackChecked_thenOneSharedScope() {
+        ApiKeys none = ApiKeys.parse("");
+
+        assertThat(none.check(null, LOOPBACK)).isEqualTo(ApiKeys.LOOPBACK_SCOPE);
+        assertThat(none.check("Bearer whatever", LOOPBACK)).isEqualTo(ApiKeys.LOOPBACK_SCOPE);
+    }
 }

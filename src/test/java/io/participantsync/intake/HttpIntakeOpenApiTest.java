@@ -16,7 +16,7 @@ class HttpIntakeOpenApiTest {
 
     @Test
     void givenRegisteredProviders_whenOpenApiServed_thenTheirIdsAreTheProviderEnum() throws Exception {
-        HttpIntake intake = new HttpIntake(null, null, ApiKeys.parse(null), 1024, 1, null, null, id -> { },
+        HttpIntake intake = new HttpIntake(null, null, ApiKeys.parse(null), 1024, 10, 1, null, null, id -> { },
                 Clock.systemUTC(), List.of("oneflow", "acme"));
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange e = new DefaultExchange(camel);
