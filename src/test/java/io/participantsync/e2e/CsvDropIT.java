@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.intake.CsvHiddenFiles;
 import io.participantsync.support.LogCapture;
 import io.participantsync.support.TestApp;
 import java.io.IOException;
@@ -21,16 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,20 +217,7 @@ class CsvDropIT {
 
     @Test
     void givenHiddenCsvFile_whenInboxPolled_thenItStaysAndIsNamedOnceInAWarning() throws Exception {
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        AbstractAppender capture = new AbstractAppender("capture-hidden-csv", null, null, true,
-                Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (event.getLevel() == Level.WARN) {
-                    warnings.add(event.getMessage().getFormattedMessage());
-                }
-            }
-        };
-        capture.start();
-        Logger logger = (Logger) LogManager.getLogger("io.participantsync.intake.CsvHiddenFiles");
-        logger.addAppender(capture);
-        try {
+        try (LogCapture log = LogCapture.of(CsvHiddenFiles.class)) {
             Path hidden = inbox.resolve(".hidden-orders.csv");
             Files.writeString(hidden, "provider,contract_id,party_id,participant_id,title\n"
                     + "oneflow,100102,200201,300202,Hidden\n");
@@ -246,18 +228,15 @@ class CsvDropIT {
             // a later file is read while the hidden one waits; several polls pass meanwhile
             drop(visible, "after-hidden.csv");
             await("a warning naming the hidden file").atMost(Duration.ofSeconds(10))
-                    .until(() -> warnings.stream().anyMatch(w -> w.contains(".hidden-orders.csv")));
+                    .until(() -> log.messages(Level.WARN).stream().anyMatch(w -> w.contains(".hidden-orders.csv")));
             drop(dir.resolve("after-hidden.csv"), "after-hidden-2.csv");
 
             assertThat(hidden).exists();
-            assertThat(warnings).filteredOn(w -> w.contains(".hidden-orders.csv")).singleElement().asString()
+            assertThat(log.messages(Level.WARN)).filteredOn(w -> w.contains(".hidden-orders.csv")).singleElement().asString()
                     .contains("is ignored: its name starts with a dot").contains("rename it to hidden-orders.csv");
             assertThat(app.sandbox.participant("oneflow", "100102", "200201", "300202").orElseThrow()
                     .path("title").asText()).isEqualTo("Visible");
             Files.delete(hidden);
-        } finally {
-            logger.removeAppender(capture);
-            capture.stop();
         }
     }
 

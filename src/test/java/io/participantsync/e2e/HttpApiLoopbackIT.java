@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.intake.HttpIntake;
+import io.participantsync.support.LogCapture;
 import io.participantsync.support.TestApp;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,13 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP API with no API key configured: loopback clients need no key, and startup warns about it. */
@@ -31,19 +27,8 @@ class HttpApiLoopbackIT {
 
     @Test
     void givenNoApiKeys_whenLoopbackClientPostsWithoutKey_thenAcceptedAndStartupWarned() throws Exception {
-        List<LogEvent> warnings = new CopyOnWriteArrayList<>();
-        AbstractAppender capture = new AbstractAppender("capture-http-warn", null, null, true,
-                Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                if (event.getLevel() == Level.WARN) {
-                    warnings.add(event.toImmutable());
-                }
-            }
-        };
-        capture.start();
-        Logger logger = (Logger) LogManager.getLogger("io.participantsync.intake.HttpIntake");
-        logger.addAppender(capture);
+        List<String> warnings;
+        LogCapture log = LogCapture.of(HttpIntake.class);
         Path dir = Files.createTempDirectory("ps-http-loopback");
         try (TestApp app = TestApp.start(dir, true, Map.of("http.api-keys", ""))) {
             String base = "http://127.0.0.1:" + app.app.settings().get("camel.server.port");
@@ -65,10 +50,9 @@ class HttpApiLoopbackIT {
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(app.sandbox.appliedEdits()).hasSize(1);
         } finally {
-            logger.removeAppender(capture);
-            capture.stop();
+            warnings = log.messages(Level.WARN);
+            log.close();
         }
-        assertThat(warnings).extracting(e -> e.getMessage().getFormattedMessage())
-                .anySatisfy(m -> assertThat(m).contains("http.api-keys is not set").contains("loopback"));
+        assertThat(warnings).anySatisfy(m -> assertThat(m).contains("http.api-keys is not set").contains("loopback"));
     }
 }
