@@ -7,9 +7,13 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * The dead-letter folder. Each rejected or failed record gets one JSON file ({@code <date>/<source>-<id>.json}: the
@@ -34,8 +37,10 @@ import org.apache.commons.csv.CSVRecord;
  * message, attempts, timestamps). Records that came from a CSV file are also appended to that file's
  * {@code <date>/<file>.rejected.csv}: the original columns unchanged plus {@code error_category,error_message}, ready
  * to be fixed and dropped back into the inbox; cells a spreadsheet would run as formulas are prefixed with {@code '}
- * (see {@link #formulaSafe}), which the CSV reader removes again when such a file is dropped back. The CSV is written to a temporary file and renamed into place when
- * its batch closes. Everything is owner-only.
+ * (see {@link #formulaSafe}), which the CSV reader removes again when such a file is dropped back. The CSV's rows are in the file's row order
+ * (not the order the records finished), written when the batch closes: the rows are collected with bounded memory
+ * (sorted chunks spilled to temporary run files and merged), written to a temporary file and renamed into place.
+ * Everything is owner-only.
  */
 public final class DeadLetterWriter {
 
@@ -52,9 +57,20 @@ public final class DeadLetterWriter {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Map<String, RejectedCsv> openCsv = new ConcurrentHashMap<>();
 
+    /** Rejected rows of one file kept in memory before they are sorted and spilled to a temporary run file. */
+    static final int CHUNK_ROWS = 10_000;
+
+    private final int chunkRows;
+
     public DeadLetterWriter(Path dir, Clock clock) {
+        this(dir, clock, CHUNK_ROWS);
+    }
+
+    /** {@code chunkRows}: see {@link #CHUNK_ROWS}; tests make it small to exercise the merge. */
+    DeadLetterWriter(Path dir, Clock clock, int chunkRows) {
         this.dir = dir;
         this.clock = clock;
+        this.chunkRows = chunkRows;
     }
 
     public Path dir() {
@@ -156,7 +172,7 @@ public final class DeadLetterWriter {
             throws IOException {
         RejectedCsv csv = openCsv.computeIfAbsent(batchId + "|" + src.name(), k -> {
             try {
-                return new RejectedCsv(day, src.name(), src.header(), !rawLine(src).isEmpty());
+                return new RejectedCsv(day, src.name(), src.header(), !rawLine(src).isEmpty(), chunkRows);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -213,29 +229,38 @@ public final class DeadLetterWriter {
         return raw == null ? "" : raw;
     }
 
-    /** One source file's rejected rows of one batch, written to a temporary file until the batch closes. */
+    /**
+     * One source file's rejected rows of one batch. Rows arrive in the order their records finish (with parallel
+     * delivery not the file's order) and are written in row order when the batch closes: up to {@code chunkRows} rows
+     * are kept in memory; a full chunk is sorted by row and spilled to an owner-only temporary run file, and at close
+     * the runs are merged (an external merge sort, so memory stays bounded however many rows a file has).
+     */
     private static final class RejectedCsv {
+        /** At most this many run files are open at once: when more pile up, they are merged into one first. */
+        private static final int MAX_RUNS = 64;
+
+        final Path day;
         final Path target;
-        final Path tmp;
-        final CSVPrinter printer;
+        final List<String> header;
         final List<Integer> keep = new ArrayList<>();
-
-        /** Whether the header has the {@code raw_line} column; when a later row needs it, the file is rewritten. */
+        final int chunkRows;
+        final List<Row> chunk = new ArrayList<>();
+        final List<Path> runs = new ArrayList<>();
+        long arrivals;
+        /** Whether some row has the {@code raw_line} cell: then every row gets that column. */
         boolean withRaw;
-        boolean rawAdded;
 
-        RejectedCsv(Path day, String sourceName, List<String> header, boolean withRaw) throws IOException {
+        RejectedCsv(Path day, String sourceName, List<String> header, boolean withRaw, int chunkRows)
+                throws IOException {
+            this.day = day;
             this.withRaw = withRaw;
+            this.chunkRows = chunkRows;
             String stem = sourceName.replaceAll("(?i)\\.csv$", "");
             Path candidate = day.resolve(safe(stem) + ".rejected.csv");
             for (int n = 2; Files.exists(candidate); n++) {
                 candidate = day.resolve(safe(stem) + "-" + n + ".rejected.csv");
             }
             this.target = candidate;
-            this.tmp = day.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            SecureFiles.createFile(tmp);
-            Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-            this.printer = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
             List<String> out = new ArrayList<>();
             for (int i = 0; i < header.size(); i++) {
                 // a file dropped back carries the error columns already: replace them, do not add a second pair
@@ -247,10 +272,7 @@ public final class DeadLetterWriter {
             }
             out.replaceAll(DeadLetterWriter::formulaSafe);
             out.addAll(ERROR_COLUMNS);
-            if (withRaw) {
-                out.add(RAW_LINE);
-            }
-            printer.printRecord(out);
+            this.header = out;
         }
 
         synchronized void append(Source src, ParticipantUpdate u, DeliveryOutcome outcome) throws IOException {
@@ -270,47 +292,172 @@ public final class DeadLetterWriter {
             row.add(Redaction.redact(message, u));
             row.replaceAll(DeadLetterWriter::formulaSafe);
             String raw = formulaSafe(rawLine(src));
-            if (withRaw) {
-                row.add(raw);
-            } else if (!raw.isEmpty()) {
-                row.add(raw);
-                rawAdded = true;
+            if (!raw.isEmpty()) {
+                withRaw = true;
             }
-            printer.printRecord(row);
-            printer.flush();
+            chunk.add(new Row(src.row(), arrivals++, row, raw));
+            if (chunk.size() >= chunkRows) {
+                spill();
+            }
+        }
+
+        /** Sorts the rows in memory by row and writes them to a new run file. */
+        private void spill() throws IOException {
+            chunk.sort(null);
+            Path run = newRun();
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run)))) {
+                for (Row r : chunk) {
+                    r.writeTo(out);
+                }
+            }
+            chunk.clear();
+            runs.add(run);
+            if (runs.size() >= MAX_RUNS) {
+                Path merged = newRun();
+                try (DataOutputStream out = new DataOutputStream(
+                        new BufferedOutputStream(Files.newOutputStream(merged)))) {
+                    merge(runs, r -> r.writeTo(out));
+                }
+                deleteRuns();
+                runs.add(merged);
+            }
+        }
+
+        private Path newRun() throws IOException {
+            return SecureFiles.createFile(day.resolve("." + target.getFileName() + "." + UUID.randomUUID()
+                    + ".run.tmp"));
         }
 
         synchronized Path finish() throws IOException {
-            printer.close();
-            if (rawAdded) {
-                addRawColumn();
+            Path tmp = day.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            SecureFiles.createFile(tmp);
+            try {
+                CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+                try (CSVPrinter printer = new CSVPrinter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8),
+                        format)) {
+                    List<String> head = new ArrayList<>(header);
+                    if (withRaw) {
+                        head.add(RAW_LINE);
+                    }
+                    printer.printRecord(head);
+                    RowSink print = r -> {
+                        if (withRaw) {
+                            List<String> cells = new ArrayList<>(r.cells());
+                            cells.add(r.raw());
+                            printer.printRecord(cells);
+                        } else {
+                            printer.printRecord(r.cells());
+                        }
+                    };
+                    if (runs.isEmpty()) {
+                        chunk.sort(null);
+                        for (Row r : chunk) {
+                            print.accept(r);
+                        }
+                    } else {
+                        if (!chunk.isEmpty()) {
+                            spill();
+                        }
+                        merge(runs, print);
+                    }
+                }
+                SecureFiles.moveAtomically(tmp, target);
+                return target;
+            } finally {
+                chunk.clear();
+                deleteRuns();
+                Files.deleteIfExists(tmp);
             }
-            SecureFiles.moveAtomically(tmp, target);
-            return target;
         }
 
-        /** A row that needed {@code raw_line} came after the header was written: give every row that column. */
-        private void addRawColumn() throws IOException {
-            Path wider = tmp.resolveSibling(tmp.getFileName() + ".raw");
-            SecureFiles.createFile(wider);
-            CSVFormat format = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
-            try (CSVParser in = CSVParser.builder().setPath(tmp).setCharset(StandardCharsets.UTF_8)
-                    .setFormat(format).get();
-                    CSVPrinter out = new CSVPrinter(Files.newBufferedWriter(wider, StandardCharsets.UTF_8), format)) {
-                boolean first = true;
-                for (CSVRecord r : in) {
-                    List<String> cells = new ArrayList<>(r.toList());
-                    int width = keep.size() + ERROR_COLUMNS.size();
-                    if (first) {
-                        cells.add(RAW_LINE);
-                        first = false;
-                    } else if (cells.size() == width) {
-                        cells.add("");
+        private void deleteRuns() throws IOException {
+            for (Path run : runs) {
+                Files.deleteIfExists(run);
+            }
+            runs.clear();
+        }
+
+        /** Merges sorted run files into {@code sink}, in row order. */
+        private static void merge(List<Path> files, RowSink sink) throws IOException {
+            List<DataInputStream> ins = new ArrayList<>();
+            try {
+                PriorityQueue<Map.Entry<Row, DataInputStream>> heads = new PriorityQueue<>(
+                        Map.Entry.comparingByKey());
+                for (Path f : files) {
+                    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)));
+                    ins.add(in);
+                    Row first = Row.readFrom(in);
+                    if (first != null) {
+                        heads.add(Map.entry(first, in));
                     }
-                    out.printRecord(cells);
+                }
+                while (!heads.isEmpty()) {
+                    var head = heads.poll();
+                    sink.accept(head.getKey());
+                    Row next = Row.readFrom(head.getValue());
+                    if (next != null) {
+                        heads.add(Map.entry(next, head.getValue()));
+                    }
+                }
+            } finally {
+                for (DataInputStream in : ins) {
+                    in.close();
                 }
             }
-            SecureFiles.moveAtomically(wider, tmp);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowSink {
+        void accept(Row row) throws IOException;
+    }
+
+    /** One rejected row: its row number in the file, its arrival (to keep ties stable), its cells and raw text. */
+    private record Row(long row, long arrival, List<String> cells, String raw) implements Comparable<Row> {
+
+        @Override
+        public int compareTo(Row o) {
+            int c = Long.compare(row, o.row);
+            return c != 0 ? c : Long.compare(arrival, o.arrival);
+        }
+
+        void writeTo(DataOutputStream out) throws IOException {
+            out.writeLong(row);
+            out.writeLong(arrival);
+            out.writeInt(cells.size());
+            for (String c : cells) {
+                writeString(out, c);
+            }
+            writeString(out, raw);
+        }
+
+        /** The next row of a run, or null at its end. */
+        static Row readFrom(DataInputStream in) throws IOException {
+            long row;
+            try {
+                row = in.readLong();
+            } catch (EOFException end) {
+                return null;
+            }
+            long arrival = in.readLong();
+            int n = in.readInt();
+            List<String> cells = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                cells.add(readString(in));
+            }
+            return new Row(row, arrival, cells, readString(in));
+        }
+
+        private static void writeString(DataOutputStream out, String s) throws IOException {
+            byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+
+        private static String readString(DataInputStream in) throws IOException {
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            return new String(b, StandardCharsets.UTF_8);
         }
     }
 }

@@ -164,6 +164,45 @@ class DeadLetterWriterTest {
     }
 
     @Test
+    void givenRowsFinishingOutOfOrder_whenCloseBatch_thenRejectedCsvListsThemInRowOrder() throws IOException {
+        assertRejectedRowsComeOutInRowOrder(writer);
+    }
+
+    @Test
+    void givenMoreRowsThanOneChunk_whenCloseBatch_thenSpilledRunsAreMergedInRowOrderAndRemoved()
+            throws IOException {
+        // a chunk of 3 rows: the 12 rows are sorted in 4 runs on disk and merged at close
+        assertRejectedRowsComeOutInRowOrder(new DeadLetterWriter(dir, new MutableClock(NOW), 3));
+    }
+
+    private void assertRejectedRowsComeOutInRowOrder(DeadLetterWriter w) throws IOException {
+        List<Integer> finishOrder = List.of(7, 2, 12, 9, 1, 5, 3, 11, 8, 4, 6, 10);
+        for (int row : finishOrder) {
+            String name = row == 4 ? "=Four" : "Name" + row;
+            w.write(rejected(csvRecord("people.csv", row, HEADER,
+                    List.of("zigned", "", AGREEMENT, PARTICIPANT, name, PN, OTP))), "batch-o");
+        }
+
+        Path csv = w.closeBatch("batch-o").get(0);
+
+        List<List<String>> rows = readCsv(csv);
+        List<String> header = new ArrayList<>(HEADER);
+        header.addAll(List.of("error_category", "error_message"));
+        assertThat(rows.get(0)).isEqualTo(header);
+        assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(4)).containsExactly("Name1", "Name2",
+                "Name3", "'=Four", "Name5", "Name6", "Name7", "Name8", "Name9", "Name10", "Name11", "Name12");
+        assertThat(rows.subList(1, rows.size())).extracting(r -> r.get(8)).allSatisfy(m -> assertThat(m)
+                .startsWith("people.csv row "));
+        assertThat(rows.get(4).get(8)).startsWith("people.csv row 4:");
+        assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(9));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(csv))).isEqualTo("rw-------");
+        assertNoSecretIn(dir, PN, OTP);
+        try (Stream<Path> all = Files.list(csv.getParent())) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
     void givenRedroppedFileWithErrorColumns_whenRejectedAgain_thenErrorColumnsReplacedNotDoubled()
             throws IOException {
         List<String> header = List.of("provider", "agreement_id", "participant_id", "name", "Error_Category",
