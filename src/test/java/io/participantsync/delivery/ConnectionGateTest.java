@@ -219,7 +219,7 @@ class ConnectionGateTest {
             await().atMost(WAIT).until(() -> starts.size() == 7 && holds.reasons("slow").isEmpty());
 
             assertThat(log.messages(Level.WARN)).singleElement().asString()
-                    .startsWith("connection slow: held by its rate limit: 2/300ms reached; its calls wait for a slot, the next in ");
+                    .startsWith("connection slow: held by its rate limit: 2/300ms reached; its calls wait for a slot");
             assertThat(log.messages(Level.INFO)).singleElement().asString()
                     .startsWith("connection slow: no longer held by its rate limit (held for ");
             assertThat(holds.describe("slow")).isEqualTo("none");
