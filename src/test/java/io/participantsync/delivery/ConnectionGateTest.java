@@ -202,7 +202,7 @@ class ConnectionGateTest {
     void givenRateLimitReached_whenCallsWaitAndThenAllGo_thenOneLineWhenTheHoldStartsAndOneWhenItEnds()
             throws Exception {
         ConnectionHolds holds = new ConnectionHolds();
-        ConnectionGate limited = new ConnectionGate(new ConnectionLimits("slow", 5, RateLimit.parse("k", "2/300ms"),
+        ConnectionGate limited = new ConnectionGate(new ConnectionLimits("slow", 5, RateLimit.parse("k", "2/500ms"),
                 5, Duration.ofMinutes(1), 3, Duration.ofSeconds(1)), timer, holds);
         List<Long> starts = new CopyOnWriteArrayList<>();
         try (LogCapture log = LogCapture.of(ConnectionHolds.class)) {
@@ -219,7 +219,7 @@ class ConnectionGateTest {
             await().atMost(WAIT).until(() -> starts.size() == 7 && holds.reasons("slow").isEmpty());
 
             assertThat(log.messages(Level.WARN)).singleElement().asString()
-                    .startsWith("connection slow: held by its rate limit: 2/300ms reached; its calls wait for a slot");
+                    .startsWith("connection slow: held by its rate limit: 2/500ms reached; its calls wait for a slot");
             assertThat(log.messages(Level.INFO)).singleElement().asString()
                     .startsWith("connection slow: no longer held by its rate limit (held for ");
             assertThat(holds.describe("slow")).isEqualTo("none");
