@@ -89,6 +89,7 @@ public final class ParticipantSync implements AutoCloseable {
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
+        checkConfiguration(settings);
         if (withEdges) {
             checkPorts(settings);
         }
@@ -204,6 +205,47 @@ public final class ParticipantSync implements AutoCloseable {
         }
         // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
         main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /**
+     * Checks the configuration as every command that sends does (and {@code validate}, which sends nothing): unknown
+     * keys, connections, delivery and limits, sync jobs, CSV and HTTP settings; throws {@link ConfigurationException}
+     * naming each key at fault. Opens nothing and binds nothing.
+     */
+    public static void checkConfiguration(Settings settings) {
+        ProviderRegistry providers = providers(settings);
+        List<String> unknown = io.participantsync.config.KnownKeys.problems(settings, providers, List.of());
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException(unknown);
+        }
+        Connections connections = Connections.load(settings, providers);
+        if (connections.isEmpty()) {
+            throw new ConfigurationException("no connection is configured: set connections.<name>.provider and its "
+                    + "credentials (see README \"Configure\"), or use --sandbox");
+        }
+        DeliveryPolicy.from(settings);
+        ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings));
+        for (String key : List.of("delivery.max-waiting-per-connection", "delivery.max-batches-reading",
+                "csv.max-files-in-progress", "checkpoint.max-pending")) {
+            if (settings.getInt(key, 1) < 1) {
+                throw new ConfigurationException(key + " must be at least 1, was " + settings.get(key));
+            }
+        }
+        if (settings.getLong("checkpoint.flush-ms", 20) < 0) {
+            throw new ConfigurationException("checkpoint.flush-ms must be 0 or more, was "
+                    + settings.get("checkpoint.flush-ms"));
+        }
+        if (settings.getLong("checkpoint.retention-hours", 168) <= 0) {
+            throw new ConfigurationException("checkpoint.retention-hours must be positive, was "
+                    + settings.get("checkpoint.retention-hours"));
+        }
+        SyncJobs.load(settings, providers, connections);
+        CsvOptions.parse(settings.get("csv.delimiter", "auto"), settings.get("csv.field-mapping"), "csv");
+        ApiKeys.parse(settings.get("http.api-keys"));
+        settings.getLong("http.max-body-bytes", 0);
+        settings.getInt("http.max-wait-seconds", 0);
+        settings.getLong("state.max-stored-report-rows", 0);
+        settings.getInt("state.pool-size", 0);
     }
 
     /**
