@@ -162,8 +162,7 @@ public final class ParticipantSync implements AutoCloseable {
         // the business server enforces the API's body limit while reading, so a bigger body is never held
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
-        main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
-                "file:routes/*.camel.yaml") : null);
+        main.configure().withRoutesIncludePattern(withEdges ? routesPattern(settings) : null);
         ProviderCalls calls = new ProviderCalls(gates, tokens, metrics);
         main.configure().addRoutesBuilder(new DeliveryRetries(recorder, policy, gates, calls));
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, calls, recorder, batches, turns, admission,
@@ -246,6 +245,28 @@ public final class ParticipantSync implements AutoCloseable {
         settings.getInt("http.max-wait-seconds", 0);
         settings.getLong("state.max-stored-report-rows", 0);
         settings.getInt("state.pool-size", 0);
+    }
+
+    /**
+     * Where {@code run} loads its YAML edges from: {@code routes.include-pattern} when set; else the
+     * {@code *.camel.yaml} files of the folder {@code routes.dir} (which must exist when set), or of {@code ./routes}
+     * when that exists; else the default edges shipped inside the jar, so the service runs from any folder.
+     */
+    static String routesPattern(Settings settings) {
+        String pattern = settings.get("routes.include-pattern");
+        if (pattern != null) {
+            return pattern;
+        }
+        String dir = settings.get("routes.dir");
+        if (dir != null && !java.nio.file.Files.isDirectory(Path.of(dir))) {
+            throw new ConfigurationException("routes.dir " + dir + " is not a folder (" + Path.of(dir).toAbsolutePath()
+                    + ")");
+        }
+        Path folder = Path.of(dir != null ? dir : "routes");
+        if (java.nio.file.Files.isDirectory(folder)) {
+            return "file:" + folder.toString().replace('\\', '/') + "/*.camel.yaml";
+        }
+        return "classpath:routes/*.camel.yaml";
     }
 
     /**

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code run}: the service, with the YAML edge routes of {@code routes/}, until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the service: load the edge routes from routes/ (CSV drop, ...) and process input until "
+        description = "Run the service: load the edge routes (those of ./routes or routes.dir, else the ones in the jar: CSV drop, ...) and process input until "
                 + "stopped (Ctrl-C / SIGTERM stops gracefully).")
 public final class RunCommand implements Callable<Integer> {
 
