@@ -25,6 +25,10 @@ public final class RunCommand implements Callable<Integer> {
             if (rt.sandbox != null) {
                 System.err.println("participant-sync: sandbox providers at " + rt.sandbox.url());
             }
+            if (app.servers().businessPort() > 0) {
+                System.err.println("participant-sync: HTTP API at http://" + rt.settings.get("camel.server.host",
+                        "127.0.0.1") + ":" + app.servers().businessPort() + "/api/v1 (OpenAPI document: /api/v1/openapi.json)");
+            }
             System.err.println("participant-sync: watching " + rt.settings.get("csv.inbox") + "/ for *.csv");
             if (app.queues() != null && app.queues().broker() != null) {
                 System.err.println("participant-sync: JMS queue " + rt.settings.get("jms.queue") + " on "
