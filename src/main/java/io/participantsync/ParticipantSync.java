@@ -92,6 +92,7 @@ public final class ParticipantSync implements AutoCloseable {
 
     private ParticipantSync(Settings settings, boolean withEdges, boolean withState) {
         this.settings = settings;
+        checkConfiguration(settings);
         if (withEdges) {
             checkPorts(settings);
         }
@@ -169,8 +170,7 @@ public final class ParticipantSync implements AutoCloseable {
         // the business server enforces the API's body limit while reading, so a bigger body is never held
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
-        main.configure().withRoutesIncludePattern(withEdges ? settings.get("routes.include-pattern",
-                "file:routes/*.camel.yaml") : null);
+        main.configure().withRoutesIncludePattern(withEdges ? routesPattern(settings) : null);
         ProviderCalls calls = new ProviderCalls(gates, tokens, metrics);
         main.configure().addRoutesBuilder(new DeliveryRetries(recorder, policy, gates, calls));
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, calls, recorder, batches, turns, admission,
@@ -225,6 +225,69 @@ public final class ParticipantSync implements AutoCloseable {
             throw new ConfigurationException("http.max-records must be at least 1, was " + max);
         }
         return max;
+    }
+
+    /**
+     * Checks the configuration as every command that sends does (and {@code validate}, which sends nothing): unknown
+     * keys, connections, delivery and limits, sync jobs, CSV and HTTP settings; throws {@link ConfigurationException}
+     * naming each key at fault. Opens nothing and binds nothing.
+     */
+    public static void checkConfiguration(Settings settings) {
+        ProviderRegistry providers = providers(settings);
+        List<String> unknown = io.participantsync.config.KnownKeys.problems(settings, providers, List.of());
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException(unknown);
+        }
+        Connections connections = Connections.load(settings, providers);
+        if (connections.isEmpty()) {
+            throw new ConfigurationException("no connection is configured: set connections.<name>.provider and its "
+                    + "credentials (see README \"Configure\"), or use --sandbox");
+        }
+        DeliveryPolicy.from(settings);
+        ConnectionLimits.load(connections, ConnectionLimits.Defaults.from(settings));
+        for (String key : List.of("delivery.max-waiting-per-connection", "delivery.max-batches-reading",
+                "csv.max-files-in-progress", "checkpoint.max-pending")) {
+            if (settings.getInt(key, 1) < 1) {
+                throw new ConfigurationException(key + " must be at least 1, was " + settings.get(key));
+            }
+        }
+        if (settings.getLong("checkpoint.flush-ms", 20) < 0) {
+            throw new ConfigurationException("checkpoint.flush-ms must be 0 or more, was "
+                    + settings.get("checkpoint.flush-ms"));
+        }
+        if (settings.getLong("checkpoint.retention-hours", 168) <= 0) {
+            throw new ConfigurationException("checkpoint.retention-hours must be positive, was "
+                    + settings.get("checkpoint.retention-hours"));
+        }
+        SyncJobs.load(settings, providers, connections);
+        CsvOptions.parse(settings.get("csv.delimiter", "auto"), settings.get("csv.field-mapping"), "csv");
+        ApiKeys.parse(settings.get("http.api-keys"));
+        settings.getLong("http.max-body-bytes", 0);
+        settings.getInt("http.max-wait-seconds", 0);
+        settings.getLong("state.max-stored-report-rows", 0);
+        settings.getInt("state.pool-size", 0);
+    }
+
+    /**
+     * Where {@code run} loads its YAML edges from: {@code routes.include-pattern} when set; else the
+     * {@code *.camel.yaml} files of the folder {@code routes.dir} (which must exist when set), or of {@code ./routes}
+     * when that exists; else the default edges shipped inside the jar, so the service runs from any folder.
+     */
+    static String routesPattern(Settings settings) {
+        String pattern = settings.get("routes.include-pattern");
+        if (pattern != null) {
+            return pattern;
+        }
+        String dir = settings.get("routes.dir");
+        if (dir != null && !java.nio.file.Files.isDirectory(Path.of(dir))) {
+            throw new ConfigurationException("routes.dir " + dir + " is not a folder (" + Path.of(dir).toAbsolutePath()
+                    + ")");
+        }
+        Path folder = Path.of(dir != null ? dir : "routes");
+        if (java.nio.file.Files.isDirectory(folder)) {
+            return "file:" + folder.toString().replace('\\', '/') + "/*.camel.yaml";
+        }
+        return "classpath:routes/*.camel.yaml";
     }
 
     /**

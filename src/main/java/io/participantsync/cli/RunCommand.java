@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code run}: the service, with the YAML edge routes of {@code routes/}, until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the service: load the edge routes from routes/ (CSV drop, ...) and process input until "
+        description = "Run the service: load the edge routes (those of ./routes or routes.dir, else the ones in the jar: CSV drop, ...) and process input until "
                 + "stopped (Ctrl-C / SIGTERM stops gracefully).")
 public final class RunCommand implements Callable<Integer> {
 
@@ -24,6 +24,10 @@ public final class RunCommand implements Callable<Integer> {
         try (Runtime rt = Runtime.load(global.merge(parent.global)); ParticipantSync app = ParticipantSync.start(rt.settings, true)) {
             if (rt.sandbox != null) {
                 System.err.println("participant-sync: sandbox providers at " + rt.sandbox.url());
+            }
+            if (app.servers().businessPort() > 0) {
+                System.err.println("participant-sync: HTTP API at http://" + rt.settings.get("camel.server.host",
+                        "127.0.0.1") + ":" + app.servers().businessPort() + "/api/v1 (OpenAPI document: /api/v1/openapi.json)");
             }
             System.err.println("participant-sync: watching " + rt.settings.get("csv.inbox") + "/ for *.csv");
             if (app.queues() != null && app.queues().broker() != null) {

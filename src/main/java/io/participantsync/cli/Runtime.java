@@ -17,9 +17,7 @@ import java.util.regex.Pattern;
 final class Runtime implements AutoCloseable {
 
     /** The sandbox knobs settable as {@code sandbox.<knob>} (see SandboxKnobs). */
-    private static final List<String> KNOBS = List.of("latency-ms", "rate429", "rate503", "rate-slow", "slow-ms",
-            "rate-reset", "rate-timeout", "rate-lost-answer", "rate-lost-answer-timeout", "hang-ms", "provider",
-            "seed", "token-ttl-seconds", "auto-create", "record-edits");
+    private static final List<String> KNOBS = io.participantsync.config.KnownKeys.SANDBOX_KNOBS;
 
     private static final Pattern SANDBOX_KEY = Pattern.compile("^connections\\.([^.]+)\\.(.+)$");
 
@@ -61,6 +59,7 @@ final class Runtime implements AutoCloseable {
                 continue;
             }
             String provider = settings.get("connections." + name + ".provider");
+            provider = provider == null ? null : provider.toLowerCase(java.util.Locale.ROOT);
             Map<String, String> template = byConnection.get(provider);
             if (template != null) {
                 template.forEach((k, v) -> out.put("connections." + name + "." + k, v));

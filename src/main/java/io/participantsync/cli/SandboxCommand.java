@@ -3,9 +3,7 @@ package io.participantsync.cli;
 import io.participantsync.Application;
 import io.participantsync.ParticipantSync;
 import io.participantsync.config.Settings;
-import io.participantsync.provider.Connection;
 import io.participantsync.sandbox.SandboxServer;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,16 +35,26 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Request threads; a call held by the latency knob holds one (default ${DEFAULT-VALUE})")
     int threads;
 
+    /**
+     * What the command prints: the connection settings that point at {@code server}, a properties file to use with {@code --config}. The
+     * credentials are the simulators' own fixed sandbox credentials (public in the source, open nothing but the
+     * sandbox), printed in full so the file works as it is.
+     */
+    static String connectionSettings(SandboxServer server) {
+        StringBuilder out = new StringBuilder("# Sandbox providers listening on " + server.url() + "\n");
+        out.append("# Connection settings for --config (sandbox-only credentials: they open nothing but this "
+                + "sandbox)\n");
+        new TreeMap<>(server.connectionProperties()).forEach((k, v) -> out.append(k).append(" = ").append(v)
+                .append('\n'));
+        return out.toString();
+    }
+
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.load(global.merge(parent == null ? null : parent.global).config);
         SandboxServer server = SandboxServer.start(port, Math.max(1, threads), ParticipantSync.providers(settings));
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        System.out.println("Sandbox providers listening on " + server.url());
-        System.out.println("Connection settings (sandbox-only credentials; use with --config):");
-        Map<String, String> sorted = new TreeMap<>(server.connectionProperties());
-        sorted.forEach((k, v) -> System.out.println("  " + k + " = "
-                + (Connection.SECRET_KEYS.contains(k.substring(k.lastIndexOf('.') + 1)) ? "<sandbox secret>" : v)));
+        System.out.print(connectionSettings(server));
         new CountDownLatch(1).await();
         return 0;
     }

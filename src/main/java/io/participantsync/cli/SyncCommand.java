@@ -105,7 +105,8 @@ public final class SyncCommand implements Callable<Integer> {
     /** The one-screen summary of a batch; shared with {@code sync-job}. */
     static void print(PrintStream out, String command, BatchReport r, Duration took, List<DeliveryOutcome> problems,
             Runtime rt) {
-        out.printf("participant-sync %s: %d records from %s in %.1f s%s%n", command, r.received(), r.sourceName(),
+        out.printf("participant-sync %s: %d %s from %s in %.1f s%s%n", command, r.received(),
+                r.received() == 1 ? "record" : "records", r.sourceName(),
                 took.toMillis() / 1000.0, rt.sandbox != null ? " (sandbox " + rt.sandbox.url() + ")" : "");
         out.printf("  %-12s %8s %10s %9s %7s%n", "provider", "updated", "unchanged", "rejected", "failed");
         r.byProvider().forEach((p, c) -> out.printf("  %-12s %8d %10d %9d %7d%n", p,

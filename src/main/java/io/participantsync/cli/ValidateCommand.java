@@ -48,6 +48,8 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         }
         try (Runtime rt = Runtime.load(global.merge(parent.global))) {
+            // the configuration is checked exactly as `sync` checks it: a bad one is exit 2, before any row
+            ParticipantSync.checkConfiguration(rt.settings);
             ProviderRegistry providers = ParticipantSync.providers(rt.settings);
             Dispatcher dispatcher = new Dispatcher(providers, Connections.load(rt.settings, providers));
             CsvRecordReader reader = new CsvRecordReader(CsvOptions.parse(rt.settings.get("csv.delimiter", "auto"),

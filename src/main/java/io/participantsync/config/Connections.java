@@ -43,13 +43,16 @@ public final class Connections {
         List<String> problems = new ArrayList<>();
         for (String name : settings.connectionNames()) {
             String prefix = "connections." + name + ".";
-            String provider = settings.withPrefix(prefix, KEYS).get("provider");
+            String given = settings.withPrefix(prefix, KEYS).get("provider");
+            // provider names match case-insensitively, as in records ("Zigned" is zigned)
+            String provider = given == null ? null : given.trim().toLowerCase(java.util.Locale.ROOT);
             Optional<ProviderAdapter> adapter = providers.find(provider);
             if (adapter.isEmpty()) {
-                problems.add(prefix + "provider '" + provider + "' is not one of " + String.join(", ", providers.ids()));
+                problems.add(prefix + "provider '" + given + "' is not one of " + String.join(", ", providers.ids()));
                 continue;
             }
             Map<String, String> values = new LinkedHashMap<>(settings.withPrefix(prefix, keys(adapter.get())));
+            values.put("provider", provider);
             Connection probe = new Connection(name, provider, values);
             if (!probe.has("base-url")) {
                 values.put("base-url", adapter.get().defaultBaseUrl(probe));

@@ -26,12 +26,14 @@ public final class Settings {
     private static final Pattern ENV_CONNECTION = Pattern.compile("^CONNECTIONS_([A-Z0-9_]+?)_PROVIDER$");
 
     private final Map<String, String> fileLayers = new LinkedHashMap<>();
+    private final Set<String> givenKeys;
     private final Map<String, String> env;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private Settings(Map<String, String> defaults, Map<String, String> file, Map<String, String> env) {
         this.fileLayers.putAll(defaults);
         this.fileLayers.putAll(file);
+        this.givenKeys = Set.copyOf(file.keySet());
         this.env = Map.copyOf(env);
     }
 
@@ -41,16 +43,7 @@ public final class Settings {
     }
 
     public static Settings load(Path configFile, Map<String, String> env) {
-        Map<String, String> defaults = new LinkedHashMap<>();
-        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-                p.stringPropertyNames().forEach(k -> defaults.put(k, p.getProperty(k)));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read built-in application.properties", e);
-        }
+        Map<String, String> defaults = builtInDefaults();
         Map<String, String> file = new LinkedHashMap<>();
         if (configFile != null) {
             if (!Files.isReadable(configFile)) {
@@ -67,9 +60,35 @@ public final class Settings {
         return new Settings(defaults, file, env);
     }
 
-    /** Settings from plain maps (tests). */
+    /** Settings from plain maps (tests): {@code properties} as the configuration file. */
     public static Settings of(Map<String, String> properties, Map<String, String> env) {
-        return new Settings(properties, Map.of(), env);
+        return new Settings(Map.of(), properties, env);
+    }
+
+    /** The keys of the built-in defaults ({@code application.properties} in the jar). */
+    public static Set<String> defaultKeys() {
+        return builtInDefaults().keySet();
+    }
+
+    private static Map<String, String> builtInDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        try (InputStream in = Settings.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                p.stringPropertyNames().forEach(k -> defaults.put(k, p.getProperty(k)));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read built-in application.properties", e);
+        }
+        return defaults;
+    }
+
+    /** The keys the configuration file and the process's overrides set (not the defaults, not the environment). */
+    public Set<String> givenKeys() {
+        Set<String> keys = new TreeSet<>(givenKeys);
+        keys.addAll(overrides.keySet());
+        return keys;
     }
 
     public static String envName(String key) {

@@ -134,6 +134,55 @@ class CommandLineIT {
     }
 
     @Test
+    void givenNoConnections_whenValidateWithoutSandbox_thenExit2AsSync() {
+        int code = Application.execute("validate", "samples/csv/zigned.csv");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("no connection is configured").contains("--sandbox");
+        assertThat(out.toString()).doesNotContain("REJECT");
+    }
+
+    @Test
+    void givenBadRateLimit_whenValidate_thenExit2NamingTheKey() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "connections.zig.provider=zigned\n"
+                + "connections.zig.rate-limit=fast please\n");
+
+        int code = Application.execute("validate", "--sandbox", "samples/csv/zigned.csv", "--config", config.toString());
+
+        assertThat(code).as(out.toString()).isEqualTo(2);
+        assertThat(err.toString()).contains("connections.zig.rate-limit");
+    }
+
+    @Test
+    void givenMisspeltKeys_whenValidateOrSync_thenExit2WithSuggestion() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "connections.zig.provider=zigned\n"
+                + "connections.zig.rate-limt=10/1s\nconections.zag.provider=zigned\n");
+
+        for (String command : new String[] {"validate", "sync"}) {
+            err.reset();
+            int code = Application.execute(command, "--sandbox", "samples/csv/zigned.csv", "--config",
+                    config.toString());
+
+            assertThat(code).as(command).isEqualTo(2);
+            assertThat(err.toString()).as(command)
+                    .contains("connections.zig.rate-limt is not a known key: did you mean connections.zig.rate-limit?")
+                    .contains("conections.zag.provider is not a known key: did you mean connections.zag.provider?");
+        }
+    }
+
+    @Test
+    void givenProviderNameInAnotherCase_whenValidate_thenAccepted() throws Exception {
+        Path config = config();
+        Files.writeString(config, Files.readString(config) + "connections.zig.provider=Zigned\n");
+
+        int code = Application.execute("validate", "--sandbox", "samples/csv/zigned.csv", "--config", config.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+    }
+
+    @Test
     void givenHelp_whenAnyCommand_thenUsageAndExit0() {
         assertThat(Application.execute("sync", "--help")).isZero();
         assertThat(out.toString()).contains("Usage:").contains("--report");

@@ -34,8 +34,8 @@ class TokenEndToEndIT {
         Path dir = Files.createTempDirectory("ps-tokens");
         // the token request limit is Zoho's default (10/10m), as is the sandbox's; nobody waits for a slot here
         // a record refused a token slot fails once its small retry budget is spent (no request goes out meanwhile)
-        app = TestApp.start(dir, false, Map.of("auth.token-limit-max-wait-ms", "0", "auth.refresh-ahead-seconds",
-                "1", "delivery.max-attempts", "4", "delivery.retry-budget-ms", "2000"));
+        app = TestApp.start(dir, false, Map.of("auth.refresh-ahead-seconds", "1",
+                "delivery.max-attempts", "4", "delivery.retry-budget-ms", "2000"));
     }
 
     @AfterAll
