@@ -213,14 +213,9 @@ public final class ParticipantSync implements AutoCloseable {
         int header = settings.getInt("http.header-timeout-seconds", 10);
         int read = settings.getInt("http.read-timeout-seconds", 60);
         int maxWait = settings.getInt("http.max-wait-seconds", 30);
-        if (idle <= maxWait) {
-            throw new ConfigurationException("http.idle-timeout-seconds must be longer than http.max-wait-seconds ("
-                    + maxWait + "): a waiting request sends nothing, was " + idle);
-        }
-        if (header < 1 || read < 1) {
-            throw new ConfigurationException((header < 1 ? "http.header-timeout-seconds"
-                    : "http.read-timeout-seconds") + " must be at least 1");
-        }
+        HttpServerTimeouts.problem(idle, header, read, maxWait).ifPresent(why -> {
+            throw new ConfigurationException(why);
+        });
         return HttpServerTimeouts.vertx(idle, header, read);
     }
 

@@ -73,6 +73,25 @@ public final class HttpServerTimeouts {
                 });
     }
 
+    /**
+     * What is wrong with these settings, if anything: every timeout at least 1 s, and the idle timeout longer than
+     * {@code http.max-wait-seconds} (a waiting request sends nothing, so a shorter one would cut every long wait).
+     */
+    public static java.util.Optional<String> problem(int idleSeconds, int headerSeconds, int readSeconds,
+            int maxWaitSeconds) {
+        if (headerSeconds < 1) {
+            return java.util.Optional.of("http.header-timeout-seconds must be at least 1, was " + headerSeconds);
+        }
+        if (readSeconds < 1) {
+            return java.util.Optional.of("http.read-timeout-seconds must be at least 1, was " + readSeconds);
+        }
+        if (idleSeconds <= maxWaitSeconds) {
+            return java.util.Optional.of("http.idle-timeout-seconds must be longer than http.max-wait-seconds ("
+                    + maxWaitSeconds + "): a waiting request sends nothing, was " + idleSeconds);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The Vert.x server behind a server this class made (for its listening state); any other as it is. */
     public static HttpServer unwrap(HttpServer server) {
         HttpServer real = server == null ? null : SERVERS.get(server);
