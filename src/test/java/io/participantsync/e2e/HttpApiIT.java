@@ -224,9 +224,11 @@ class HttpApiIT {
         for (var w : waits) {
             long[] result = w.get();
             assertThat(result[0]).isEqualTo(202);
-            // the deadline counts from the request: never more than the wait (plus the client's own overhead)
+            // the server answers at the deadline, counted from the request's arrival; measured here it also includes
+            // connecting and sending 200 requests and reading 200 answers on a busy machine (the old code, waiting
+            // for a worker first, took twice the wait)
             assertThat(TimeUnit.NANOSECONDS.toMillis(result[1])).isBetween(waitSeconds * 1000L - 100,
-                    waitSeconds * 1000L + 1000);
+                    waitSeconds * 1000L + 2000);
         }
         clientThreads.shutdown();
         app.sandbox.knobs().latencyMs(0);
