@@ -33,6 +33,7 @@ import io.participantsync.intake.CsvRecordReader;
 import io.participantsync.intake.HttpIntake;
 import io.participantsync.intake.NonBlockingHttpEngine;
 import io.participantsync.observe.HttpServers;
+import io.participantsync.observe.HttpServerTimeouts;
 import io.participantsync.observe.ReadinessCheck;
 import io.participantsync.observe.ReadinessHealthCheck;
 import io.participantsync.observe.SyncMetrics;
@@ -80,6 +81,7 @@ public final class ParticipantSync implements AutoCloseable {
     private final CsvRecordReader csvReader;
     private final StateStore stateStore;
     private final HttpIntake httpIntake;
+    private final io.vertx.core.Vertx vertx;
     private final SyncJobs syncJobs;
     private final SyncJobRunner syncJobRunner;
     private final Queues queues;
@@ -209,6 +211,11 @@ public final class ParticipantSync implements AutoCloseable {
             // requests routed asynchronously: a ?wait holds no server worker thread
             main.bind("platform-http-engine", new NonBlockingHttpEngine());
         }
+        // header, read and idle timeouts of the HTTP servers (the servers use the Vert.x instance of the registry)
+        this.vertx = withEdges ? httpServerVertx(settings) : null;
+        if (vertx != null) {
+            main.bind("vertx", vertx);
+        }
         // queue edges (JMS, Kafka): broker, connection factory and their bean, only for the long-running service
         this.queues = withEdges ? Queues.create(settings, dataDir, deadLetters.dir(), clock) : null;
         if (queues != null) {
@@ -216,6 +223,21 @@ public final class ParticipantSync implements AutoCloseable {
         }
         // /observe/health/ready asks every ReadinessCheck bean (broker, state store) through this one check
         main.bind("readinessHealthCheck", new ReadinessHealthCheck(main::getCamelContext));
+    }
+
+    /**
+     * The Vert.x instance of the HTTP servers, with {@code http.idle-timeout-seconds} (longer than any {@code ?wait}),
+     * {@code http.header-timeout-seconds} and {@code http.read-timeout-seconds}.
+     */
+    private static io.vertx.core.Vertx httpServerVertx(Settings settings) {
+        int idle = settings.getInt("http.idle-timeout-seconds", 60);
+        int header = settings.getInt("http.header-timeout-seconds", 10);
+        int read = settings.getInt("http.read-timeout-seconds", 60);
+        int maxWait = settings.getInt("http.max-wait-seconds", 30);
+        HttpServerTimeouts.problem(idle, header, read, maxWait).ifPresent(why -> {
+            throw new ConfigurationException(why);
+        });
+        return HttpServerTimeouts.vertx(idle, header, read);
     }
 
     /** {@code http.max-records}: most records one HTTP request may hold (at least 1). */
@@ -564,6 +586,14 @@ public final class ParticipantSync implements AutoCloseable {
         }
         if (stateStore != null) {
             stateStore.close();
+        }
+        if (vertx != null) {
+            try {
+                // after Camel: the servers using it are stopped
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // shutting down anyway
+            }
         }
         tightenDataFiles();
     }

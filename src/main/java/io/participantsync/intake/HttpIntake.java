@@ -141,7 +141,8 @@ public final class HttpIntake implements BatchListener {
         this.accepted = accepted;
         this.settled = settled;
         this.clock = clock;
-        this.waitTimer = new ScheduledThreadPoolExecutor(1, r -> {
+        // two threads: many waits ending at once are answered side by side
+        this.waitTimer = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "http-wait");
             t.setDaemon(true);
             return t;

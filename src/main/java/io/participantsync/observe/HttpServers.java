@@ -39,7 +39,7 @@ public record HttpServers(int businessPort, int managementPort) {
     }
 
     private static boolean isListening(VertxPlatformHttpServer server) {
-        HttpServer vertx = server.getServer();
+        HttpServer vertx = HttpServerTimeouts.unwrap(server.getServer());
         if (vertx instanceof TCPServerBase tcp) {
             // actualPort() keeps the requested port after a failed bind; only the listening flag tells
             return tcp.isListening();
