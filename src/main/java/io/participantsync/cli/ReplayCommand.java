@@ -45,8 +45,10 @@ import picocli.CommandLine.Spec;
  * so running it twice sends nothing twice.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Send the records of dead letters (<dead-letter.dir>/<date>/*.json) again, as one batch, and "
-                + "move each replayed dead letter to <dead-letter.dir>/replayed/<date>/ once it has its outcome; a "
+        description = "Send the records of dead letters (each line of <dead-letter.dir>/<date>/*.deadletters.jsonl, "
+                + "and older <date>/*.json files) again, as one batch; a replayed line is listed in its file's "
+                + ".replayed once it has its outcome and not sent again, and a file all of whose dead letters are "
+                + "replayed moves to <dead-letter.dir>/replayed/<date>/; a "
                 + "record that is rejected or fails again gets a new dead letter. Values the dead letter holds only "
                 + "masked (identification_number, otp_access_code) are not sent. Exit 0 when no record was rejected "
                 + "or failed, 1 when some were (or were not replayed for their masked values), 2 on a usage or "
@@ -168,7 +170,7 @@ public final class ReplayCommand implements Callable<Integer> {
             BatchReport r = app.producerTemplate().requestBodyAndHeaders(Endpoints.INGEST_BATCH,
                     RecordSource.of(records, List.copyOf(notes)), headers, BatchReport.class);
             SyncCommand.print(out, "replay", r, Duration.ofNanos(System.nanoTime() - t0), problems, rt);
-            out.println("Replayed dead letters moved to " + Path.of(rt.settings.get("dead-letter.dir",
+            out.println("Fully replayed dead-letter files moved to " + Path.of(rt.settings.get("dead-letter.dir",
                     "dead-letter"), DeadLetterReplay.REPLAYED));
             return r.allSucceeded() ? 0 : 1;
         }

@@ -75,7 +75,7 @@ public final class Batches {
     }
 
     /** Records one outcome of an open batch, with the dead letter written for it (or null). */
-    public void record(String batchId, DeliveryOutcome outcome, Path deadLetter) {
+    public void record(String batchId, DeliveryOutcome outcome, String deadLetter) {
         Batch b = batch(batchId);
         b.record(outcome, deadLetter, json);
         Runnable done = b.counted();
@@ -228,7 +228,7 @@ public final class Batches {
             }
         }
 
-        void record(DeliveryOutcome o, Path deadLetter, ObjectMapper json) {
+        void record(DeliveryOutcome o, String deadLetter, ObjectMapper json) {
             ParticipantUpdate u = o.update();
             // one line of JSON per outcome, written straight from its fields (no tree in between)
             StringWriter buffer = new StringWriter(256);
@@ -267,7 +267,7 @@ public final class Batches {
                     g.writeBooleanField("from_checkpoint", true);
                 }
                 if (deadLetter != null) {
-                    g.writeStringField("dead_letter", deadLetter.toString());
+                    g.writeStringField("dead_letter", deadLetter);
                 }
                 g.writeEndObject();
             } catch (IOException e) {

@@ -4,7 +4,6 @@ import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.ProviderError;
-import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -36,13 +35,13 @@ public record Checkpoint(String sourceId, long row, Outcome outcome, String conn
     }
 
     /** The checkpoint of an outcome just recorded; {@code marked} when the row's mark was made durable before. */
-    public static Checkpoint of(DeliveryOutcome o, String providerMessage, Path deadLetter, String batchId,
+    public static Checkpoint of(DeliveryOutcome o, String providerMessage, String deadLetter, String batchId,
             Instant now, boolean marked) {
         ParticipantUpdate u = o.update();
         ProviderError e = o.error();
         return new Checkpoint(u.source().sourceId(), u.source().row(), o.outcome(), o.connection(), o.category(),
                 o.message(), e == null ? 0 : e.status(), e == null ? null : e.code(), providerMessage, o.attempts(),
-                deadLetter == null ? null : deadLetter.toString(), batchId, now, marked);
+                deadLetter, batchId, now, marked);
     }
 
     /** A mark without an outcome: the row's call may have reached the provider before the process stopped. */

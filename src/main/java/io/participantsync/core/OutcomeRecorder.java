@@ -11,7 +11,6 @@ import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Problem;
 import io.participantsync.model.ProviderError;
 import io.participantsync.model.Reconciliation;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -114,10 +113,10 @@ public final class OutcomeRecorder {
         ParticipantUpdate update = plan != null ? plan.update() : exchange.getIn().getBody(ParticipantUpdate.class);
         Instant startedAt = started == null ? clock.instant() : started;
         DeliveryOutcome outcome;
-        Path deadLetter;
+        String deadLetter;
         if (plan instanceof Plan.Resumed resumed) {
             outcome = resumedOutcome(resumed, startedAt);
-            deadLetter = resumed.checkpoint().deadLetter() == null ? null : Path.of(resumed.checkpoint().deadLetter());
+            deadLetter = resumed.checkpoint().deadLetter();
             if (outcome.deadLettered()) {
                 // the interrupted run's rejected CSV never reached its place: this batch's one holds the row again
                 deadLetters.appendRejectedRow(outcome, batchId(exchange));
@@ -139,7 +138,7 @@ public final class OutcomeRecorder {
      * Saves the final outcome of a checkpointed record, after its dead letter. A store that fails is logged and the
      * outcome stands: the record is merely not known as done should the process crash before its batch ends.
      */
-    private void checkpoint(DeliveryOutcome outcome, Path deadLetter, String batchId, boolean marked) {
+    private void checkpoint(DeliveryOutcome outcome, String deadLetter, String batchId, boolean marked) {
         ParticipantUpdate u = outcome.update();
         if (u == null || u.source() == null || u.source().sourceId() == null) {
             return;

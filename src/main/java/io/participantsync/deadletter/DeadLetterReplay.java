@@ -6,7 +6,12 @@ import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
 import io.participantsync.model.Source;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +34,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads the dead-letter folder back for {@code replay}: finds the JSON dead letters of rejected and failed records
- * ({@code <dir>/<yyyy-MM-dd>/*.json}) that match a {@link Filter}, turns each back into a canonical record (a masked
- * value is dropped, never sent as the mask), and moves a replayed one to {@code <dir>/replayed/<yyyy-MM-dd>/} once
- * its outcome is recorded. Each dead letter is its own checkpointed source, {@code replay:<sha256 of the file>}.
+ * Reads the dead-letter folder back for {@code replay}: finds the dead letters of rejected and failed records that
+ * match a {@link Filter} (each line of a batch's {@code <dir>/<yyyy-MM-dd>/*.deadletters.jsonl}, and each
+ * {@code <dir>/<yyyy-MM-dd>/*.json} file written by earlier versions), and turns each back into a canonical record (a
+ * masked value is dropped, never sent as the mask). Once a record's outcome is recorded, a replayed line's number is
+ * appended to the file's {@code <file>.replayed} (owner-only; such lines are skipped from then on) and, when every
+ * line of the file is replayed, the file and its {@code .replayed} move to {@code <dir>/replayed/<yyyy-MM-dd>/}; a
+ * replayed {@code .json} file moves there at once. Each dead letter is its own checkpointed source,
+ * {@code replay:<sha256 of its line or file>}.
  */
 public final class DeadLetterReplay {
 
@@ -42,11 +51,23 @@ public final class DeadLetterReplay {
     public static final String SOURCE_KIND = "replay";
     public static final String SOURCE_ID_PREFIX = "replay:";
 
+    /** Appended to a JSON-lines file's name: the numbers of its lines replayed so far, one a line. */
+    public static final String REPLAYED_SUFFIX = ".replayed";
+
     private static final Pattern DATE_DIR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final String LINES = DeadLetterWriter.LINES_SUFFIX;
 
     private final Path dir;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    /** Per JSON-lines file seen by {@link #find}: its lines holding a dead letter, and those replayed. */
+    private final Map<Path, Lines> lineFiles = new ConcurrentHashMap<>();
+
+    /** The lines of one JSON-lines file that hold a dead letter (numbers from 1), and those replayed so far. */
+    private static final class Lines {
+        final BitSet letters = new BitSet();
+        final BitSet replayed = new BitSet();
+    }
 
     public DeadLetterReplay(Path dir, Clock clock) {
         this.dir = dir;
@@ -103,10 +124,11 @@ public final class DeadLetterReplay {
     }
 
     /**
-     * One dead letter to replay: its file, its name relative to the dead-letter folder, what it recorded, the record
-     * rebuilt from it, and the fields dropped because the dead letter holds only their mask.
+     * One dead letter to replay: its file and line ({@code 0} for a file of its own), its name relative to the
+     * dead-letter folder ({@code <date>/<file>#<line>} for a line), what it recorded, the record rebuilt from it, and
+     * the fields dropped because the dead letter holds only their mask.
      */
-    public record Entry(Path file, String name, Outcome outcome, String provider, String connection,
+    public record Entry(Path file, int line, String name, Outcome outcome, String provider, String connection,
             Instant finishedAt, ParticipantUpdate record, List<String> masked) {
     }
 
@@ -127,7 +149,8 @@ public final class DeadLetterReplay {
             files = new ArrayList<>();
             for (Path day : dayDirs) {
                 try (Stream<Path> s = Files.list(day)) {
-                    s.filter(f -> f.getFileName().toString().endsWith(".json")
+                    s.filter(f -> (f.getFileName().toString().endsWith(".json")
+                            || f.getFileName().toString().endsWith(LINES))
                             && !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f))
                             .sorted().forEach(files::add);
                 }
@@ -137,6 +160,10 @@ public final class DeadLetterReplay {
         }
         for (Path f : files) {
             String name = dir.relativize(f).toString().replace('\\', '/');
+            if (name.endsWith(LINES)) {
+                findLines(f, name, filter, notes, out);
+                continue;
+            }
             Entry e;
             try {
                 e = read(f, name);
@@ -155,21 +182,117 @@ public final class DeadLetterReplay {
         return out;
     }
 
-    /** Moves a replayed dead letter to {@code replayed/<today>/}; returns where it went. */
+    /** Reads the lines of one JSON-lines file not yet replayed; notes the ones that cannot be read. */
+    private void findLines(Path f, String name, Filter filter, List<String> notes, List<Entry> out) {
+        Lines state = new Lines();
+        try {
+            Path sidecar = sidecar(f);
+            if (Files.exists(sidecar)) {
+                for (String n : Files.readAllLines(sidecar, StandardCharsets.UTF_8)) {
+                    if (!n.isBlank()) {
+                        state.replayed.set(Integer.parseInt(n.trim()));
+                    }
+                }
+            }
+            try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                int number = 0;
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    state.letters.set(number);
+                    if (state.replayed.get(number)) {
+                        continue;
+                    }
+                    String lineName = name + "#" + number;
+                    Entry e;
+                    try {
+                        e = read(f, number, lineName, line.getBytes(StandardCharsets.UTF_8), null);
+                    } catch (IOException | RuntimeException ex) {
+                        notes.add(lineName + ": not replayed, cannot be read: " + ex.getClass().getSimpleName());
+                        continue;
+                    }
+                    if (e == null) {
+                        notes.add(lineName + ": not replayed, it holds no record");
+                    } else if (filter.matches(e)) {
+                        out.add(e);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            notes.add(name + ": not replayed, cannot be read: " + ex.getClass().getSimpleName());
+            return;
+        }
+        lineFiles.put(f, state);
+    }
+
+    /** Whether every line of the file holding a dead letter is replayed, lines written since it was read included. */
+    private static boolean allReplayed(Path file, BitSet replayed) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int number = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                number++;
+                if (!line.isBlank() && !replayed.get(number)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Path sidecar(Path file) {
+        return file.resolveSibling(file.getFileName() + REPLAYED_SUFFIX);
+    }
+
+    /**
+     * Marks a dead letter replayed: a file of its own moves to {@code replayed/<today>/}; a line gets its number
+     * appended to its file's {@code .replayed}, and the file moves with it once all its lines are replayed. Returns
+     * where the dead letter now is (for a line: its file, moved or not).
+     */
     public Path markReplayed(Entry e) {
         Path day = dir.resolve(REPLAYED).resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
         Path target = day.resolve(e.file().getFileName());
         try {
+            if (e.line() > 0) {
+                Lines state = lineFiles.get(e.file());
+                if (state == null) {
+                    throw new IllegalStateException(e.name() + " was not found by this replay");
+                }
+                synchronized (state) {
+                    Path sidecar = sidecar(e.file());
+                    if (!Files.exists(sidecar)) {
+                        SecureFiles.createFile(sidecar);
+                    }
+                    Files.writeString(sidecar, e.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    state.replayed.set(e.line());
+                    BitSet left = (BitSet) state.letters.clone();
+                    left.andNot(state.replayed);
+                    if (!left.isEmpty() || !allReplayed(e.file(), state.replayed)) {
+                        return e.file();
+                    }
+                    SecureFiles.directories(day);
+                    SecureFiles.moveAtomically(sidecar, day.resolve(sidecar.getFileName()));
+                    SecureFiles.moveAtomically(e.file(), target);
+                    lineFiles.remove(e.file());
+                    return target;
+                }
+            }
             SecureFiles.directories(day);
             SecureFiles.moveAtomically(e.file(), target);
             return target;
         } catch (IOException ex) {
-            throw new UncheckedIOException("cannot move " + e.file() + " to " + day, ex);
+            throw new UncheckedIOException("cannot mark " + e.name() + " replayed in " + dir, ex);
         }
     }
 
     private Entry read(Path file, String name) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        return read(file, 0, name, bytes, Files.getLastModifiedTime(file).toInstant());
+    }
+
+    /** {@code modified}: when the dead letter has no {@code finished_at}, the time taken for it. */
+    private Entry read(Path file, int line, String name, byte[] bytes, Instant modified) throws IOException {
         JsonNode root = json.readTree(bytes);
         JsonNode record = root.path("record");
         if (!root.isObject() || !record.isObject()) {
@@ -195,12 +318,14 @@ public final class DeadLetterReplay {
             fields.put(f.getKey(), value);
         }
         String finished = root.path("finished_at").asText(null);
-        Instant finishedAt = finished == null ? Files.getLastModifiedTime(file).toInstant() : Instant.parse(finished);
+        Instant finishedAt = finished != null ? Instant.parse(finished)
+                : modified != null ? modified : Files.getLastModifiedTime(file).toInstant();
         String correlation = root.path("source").path("correlation_id").asText(null);
         Source source = new Source(SOURCE_KIND, name, 0, clock.instant(), correlation == null ? name : correlation,
                 null, null, SOURCE_ID_PREFIX + sha256(bytes));
         ParticipantUpdate update = ParticipantUpdate.of(provider, recordConnection, fields, source);
-        return new Entry(file, name, outcome, update.provider(), connection != null ? connection : recordConnection,
+        return new Entry(file, line, name, outcome, update.provider(),
+                connection != null ? connection : recordConnection,
                 finishedAt, update, List.copyOf(masked));
     }
 

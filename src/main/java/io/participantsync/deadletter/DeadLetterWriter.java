@@ -1,7 +1,6 @@
 package io.participantsync.deadletter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.DeliveryOutcome;
@@ -13,6 +12,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +37,15 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The dead-letter folder. Each rejected or failed record gets one JSON file ({@code <date>/<source>-<id>.json}: the
- * record with sensitive values masked, its source, provider, connection, outcome, HTTP status, provider code and
- * message, attempts, timestamps). Records that came from a CSV file are also appended to that file's
+ * The dead-letter folder. Each rejected or failed record gets one JSON object (the record with sensitive values
+ * masked, its source, provider, connection, outcome, HTTP status, provider code and message, attempts, timestamps),
+ * appended as one line to its batch's JSON-lines file {@code <date>/<source>-<batch>.deadletters.jsonl} (named
+ * after the source of the batch's first dead letter) and flushed
+ * before the outcome is recorded; past {@link #MAX_FILE_BYTES} the batch goes on in
+ * {@code ...-<batch>.2.deadletters.jsonl}
+ * and so on. So a batch of a million failures is a handful of files, not a million. A dead letter's location is
+ * {@code <file>#<line>} (line numbers from 1; see {@link #readLetter}). Records that came from a CSV file are also
+ * appended to that file's
  * {@code <date>/<file>.rejected.csv}: the original columns unchanged plus {@code error_category,error_message}, ready
  * to be fixed and dropped back into the inbox; cells a spreadsheet would run as formulas are prefixed with {@code '}
  * (see {@link #formulaSafe}), which the CSV reader removes again when such a file is dropped back. The CSV's rows are in the file's row order
@@ -54,8 +65,16 @@ public final class DeadLetterWriter {
 
     private final Path dir;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ObjectMapper json = new ObjectMapper();
     private final Map<String, RejectedCsv> openCsv = new ConcurrentHashMap<>();
+    private final Map<String, LetterFile> openLetters = new ConcurrentHashMap<>();
+
+    /** The JSON-lines file of one batch's dead letters goes on in a new numbered file past this many bytes. */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /** The end of a dead-letter JSON-lines file's name. */
+    public static final String LINES_SUFFIX = ".deadletters.jsonl";
+
+    private final long maxFileBytes;
 
     /** Rejected rows of one file kept in memory before they are sorted and spilled to a temporary run file. */
     static final int CHUNK_ROWS = 10_000;
@@ -68,22 +87,33 @@ public final class DeadLetterWriter {
 
     /** {@code chunkRows}: see {@link #CHUNK_ROWS}; tests make it small to exercise the merge. */
     DeadLetterWriter(Path dir, Clock clock, int chunkRows) {
+        this(dir, clock, chunkRows, MAX_FILE_BYTES);
+    }
+
+    /** {@code maxFileBytes}: see {@link #MAX_FILE_BYTES}; tests make it small to exercise the rotation. */
+    DeadLetterWriter(Path dir, Clock clock, int chunkRows, long maxFileBytes) {
         this.dir = dir;
         this.clock = clock;
         this.chunkRows = chunkRows;
+        this.maxFileBytes = maxFileBytes;
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** Writes the dead letter of one outcome; returns the JSON file written. */
-    public Path write(DeliveryOutcome outcome, String batchId) {
+    /**
+     * Writes the dead letter of one outcome: appends it to its batch's JSON-lines file and flushes it; returns its
+     * location, {@code <file>#<line>}.
+     */
+    public String write(DeliveryOutcome outcome, String batchId) {
         ParticipantUpdate u = outcome.update();
         Source src = u.source();
         Path day = dir.resolve(LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString());
-        String id = (src.row() > 0 ? "row" + src.row() + "-" : "") + UUID.randomUUID().toString().substring(0, 8);
-        Path file = day.resolve(safe(src.kind()) + "-" + safe(src.name()) + "-" + id + ".json");
+        // one file per batch (records of a queue or replay batch each have their own source name), named after
+        // the source of the batch's first dead letter
+        LetterFile file = openLetters.computeIfAbsent(batchId + "|", k -> new LetterFile(day,
+                safe(src.kind()) + "-" + safe(src.name()) + "-" + safe(batchId)));
         try {
             ObjectNode root = json.createObjectNode();
             root.put("outcome", outcome.outcome().label());
@@ -122,19 +152,127 @@ public final class DeadLetterWriter {
                             i < src.values().size() ? mask(src.values().get(i), src.header().get(i), u) : null);
                 }
             }
-            SecureFiles.writeAtomically(file, out -> json.writeValue(out, root));
+            String location = file.append(json.writeValueAsBytes(root));
             if (!src.header().isEmpty()) {
                 appendCsv(batchId, day, src, u, outcome);
             }
-            return file;
+            return location;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write dead letter " + file, e);
+            throw new UncheckedIOException("cannot write dead letter to " + (file.file != null ? file.file : day), e);
         }
     }
 
     /**
-     * Adds a record to its batch's {@code .rejected.csv} only (no JSON file): for an outcome re-emitted from a
-     * checkpoint, whose JSON dead letter was written in the run that the crash interrupted, while that run's CSV
+     * The dead letter at {@code location}: {@code <file>#<line>} (a line of a JSON-lines file) or, as written by
+     * earlier versions, a JSON file of its own.
+     */
+    public static String readLetter(String location) throws IOException {
+        int hash = location.lastIndexOf('#');
+        if (hash < 0 || !location.substring(0, hash).endsWith(LINES_SUFFIX)) {
+            return Files.readString(Path.of(location));
+        }
+        long line = Long.parseLong(location.substring(hash + 1));
+        try (Stream<String> lines = Files.lines(Path.of(location.substring(0, hash)), StandardCharsets.UTF_8)) {
+            return lines.skip(line - 1).findFirst()
+                    .orElseThrow(() -> new IOException(location + ": no such line"));
+        }
+    }
+
+    /**
+     * The open JSON-lines file of one batch's dead letters: lines are appended whole and flushed
+     * under its lock, so records finishing in parallel never interleave.
+     */
+    private final class LetterFile {
+        final Path day;
+        final String base;
+        int part = 1;
+        Path file;
+        OutputStream out;
+        long bytes;
+        long lines;
+
+        LetterFile(Path day, String base) {
+            this.day = day;
+            this.base = base;
+        }
+
+        synchronized String append(byte[] line) throws IOException {
+            // a file moved away by a replay (all its lines were replayed) is not written to again
+            if (out == null || bytes > 0 && bytes + line.length + 1 > maxFileBytes || !Files.exists(file)) {
+                next();
+            }
+            out.write(line);
+            out.write('\n');
+            out.flush();
+            bytes += line.length + 1;
+            lines++;
+            return file + "#" + lines;
+        }
+
+        /** Opens the next part that has room (one left by an earlier run of the same batch is appended to). */
+        private void next() throws IOException {
+            if (out != null) {
+                out.close();
+                out = null;
+                part++;
+            }
+            while (true) {
+                file = day.resolve(base + (part == 1 ? "" : "." + part) + LINES_SUFFIX);
+                if (!Files.exists(file)) {
+                    SecureFiles.createFile(file);
+                    bytes = 0;
+                    lines = 0;
+                    break;
+                }
+                bytes = Files.size(file);
+                if (bytes < maxFileBytes) {
+                    lines = countLines(file);
+                    break;
+                }
+                part++;
+            }
+            out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND));
+            if (bytes > 0 && lastByte(file) != '\n') {
+                // a run that stopped mid-line: the torn line keeps its number, the next one starts afresh
+                out.write('\n');
+                bytes++;
+                lines++;
+            }
+        }
+
+        synchronized void close() throws IOException {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+        }
+    }
+
+    private static long countLines(Path file) throws IOException {
+        long n = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static int lastByte(Path file) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+            ch.position(ch.size() - 1);
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one);
+            return one.get(0);
+        }
+    }
+
+    /**
+     * Adds a record to its batch's {@code .rejected.csv} only (no dead letter): for an outcome re-emitted from a
+     * checkpoint, whose dead letter was written in the run that the crash interrupted, while that run's CSV
      * never reached its place. Does nothing for a record that did not come from a CSV file.
      */
     public void appendRejectedRow(DeliveryOutcome outcome, String batchId) {
@@ -150,8 +288,19 @@ public final class DeadLetterWriter {
         }
     }
 
-    /** Renames the batch's rejected CSV files into place; returns them. */
+    /** Closes the batch's dead-letter files and renames its rejected CSV files into place; returns the latter. */
     public List<Path> closeBatch(String batchId) {
+        for (var it = openLetters.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (e.getKey().startsWith(batchId + "|")) {
+                it.remove();
+                try {
+                    e.getValue().close();
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("cannot close " + e.getValue().file, ex);
+                }
+            }
+        }
         List<Path> done = new ArrayList<>();
         for (var it = openCsv.entrySet().iterator(); it.hasNext();) {
             var e = it.next();

@@ -64,9 +64,9 @@ class BatchesTest {
                 outcome(4, "oneflow", Outcome.FAILED, "transient", "people.csv row 4: gave up after 4 attempts",
                         new ProviderError(503, null, "Service Unavailable")),
                 outcome(5, null, Outcome.REJECTED, "validation", "people.csv row 5: provider: is required", null));
-        List<Path> deadLetterFiles = new ArrayList<>();
+        List<String> deadLetterFiles = new ArrayList<>();
         for (DeliveryOutcome o : outcomes) {
-            Path dl = o.deadLettered() ? deadLetters.write(o, "b1") : null;
+            String dl = o.deadLettered() ? deadLetters.write(o, "b1") : null;
             deadLetterFiles.add(dl);
             batches.record("b1", o, dl);
         }
@@ -112,6 +112,13 @@ class BatchesTest {
                  "message": "people.csv row 3: zigned answered HTTP 404", "provider_code": "404",
                  "provider_message": "Participant *** not found", "attempts": 1, "dead_letter": "%s"}
                 """.formatted(deadLetterFiles.get(2))));
+        // each row's dead_letter is the line of the batch's one dead-letter file that holds that row
+        for (int i : new int[] {2, 3, 4}) {
+            String location = rows.get(i).path("dead_letter").asText();
+            assertThat(location).endsWith("-b1.deadletters.jsonl#" + (i - 1));
+            assertThat(MAPPER.readTree(DeadLetterWriter.readLetter(location)).path("source").path("correlation_id")
+                    .asText()).isEqualTo("people.csv#" + (i + 1));
+        }
         List<Long> rowNumbers = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         rows.forEach(r -> {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Verifies the dead-letter JSON files and rejected CSVs: layout, fields, permissions and masking of secrets. */
+/** Verifies the dead-letter JSON-lines files and rejected CSVs: layout, fields, permissions and masking of secrets. */
 class DeadLetterWriterTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -62,16 +62,17 @@ class DeadLetterWriterTest {
     }
 
     @Test
-    void givenRejectedCsvRecord_whenWrite_thenOneOwnerOnlyJsonFileWithTheDocumentedFields() throws IOException {
+    void givenRejectedCsvRecord_whenWrite_thenOneOwnerOnlyJsonLinesFileWithTheDocumentedFields() throws IOException {
         DeliveryOutcome outcome = rejected(csvRecord("people.csv", 3, HEADER,
                 List.of("zigned", "zigned-se", AGREEMENT, PARTICIPANT, "Anna", " " + PN + " ", OTP)));
 
-        Path file = writer.write(outcome, "batch-1");
+        String location = writer.write(outcome, "batch-1");
 
         Path day = dir.resolve("2024-05-06");
-        assertThat(file.getParent()).isEqualTo(day);
-        assertThat(file.getFileName().toString()).matches("csv-people\\.csv-row3-[0-9a-f]{8}\\.json");
-        assertThat(jsonFiles(day)).containsExactly(file);
+        Path file = day.resolve("csv-people.csv-batch-1.deadletters.jsonl");
+        assertThat(location).isEqualTo(file + "#1");
+        assertThat(letterFiles(day)).containsExactly(file);
+        assertThat(Files.readAllLines(file)).hasSize(1);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(day))).isEqualTo("rwx------");
         ObjectNode expected = (ObjectNode) MAPPER.readTree("""
@@ -99,7 +100,7 @@ class DeadLetterWriterTest {
                                    "otp_access_code": ""}
                 }
                 """.formatted(AGREEMENT, PARTICIPANT, AGREEMENT, PARTICIPANT));
-        assertThat(MAPPER.readTree(file.toFile())).isEqualTo(expected);
+        assertThat(MAPPER.readTree(DeadLetterWriter.readLetter(location))).isEqualTo(expected);
     }
 
     @Test
@@ -112,10 +113,11 @@ class DeadLetterWriterTest {
                 "gave up after 4 attempts: Read timed out", new ProviderError(0, "io_error", "Read timed out"), 4,
                 RECEIVED, NOW);
 
-        Path file = writer.write(outcome, "batch-2");
+        String location = writer.write(outcome, "batch-2");
+        Path file = Path.of(location.substring(0, location.lastIndexOf('#')));
 
-        JsonNode json = MAPPER.readTree(file.toFile());
-        assertThat(file.getFileName().toString()).matches("http-req-42-[0-9a-f]{8}\\.json");
+        JsonNode json = MAPPER.readTree(DeadLetterWriter.readLetter(location));
+        assertThat(file.getFileName().toString()).isEqualTo("http-req-42-batch-2.deadletters.jsonl");
         assertThat(json.get("outcome").asText()).isEqualTo("failed");
         assertThat(json.has("http_status")).isFalse();
         assertThat(json.get("provider_code").asText()).isEqualTo("io_error");
@@ -251,11 +253,11 @@ class DeadLetterWriterTest {
                 "dup.csv row 1: identification_number " + PN + " and otp " + OTP + " rejected", null, 0, RECEIVED,
                 NOW);
 
-        Path json = writer.write(outcome, "batch-4");
+        String json = writer.write(outcome, "batch-4");
         Path csv = writer.closeBatch("batch-4").get(0);
 
         assertNoSecretIn(dir, PN, OTHER_PN, OTP, "OTP-9999");
-        assertThat(MAPPER.readTree(json.toFile()).get("original_row")).isEqualTo(MAPPER.readTree("""
+        assertThat(MAPPER.readTree(DeadLetterWriter.readLetter(json)).get("original_row")).isEqualTo(MAPPER.readTree("""
                 {"provider": "zigned", "agreement_id": "%s", "participant_id": "%s", "identification_number": "",
                  "Identification-Number": "", "otp_access_code": ""}
                 """.formatted(AGREEMENT, PARTICIPANT)));
@@ -393,9 +395,85 @@ class DeadLetterWriterTest {
         }
     }
 
-    private static List<Path> jsonFiles(Path day) throws IOException {
+    @Test
+    void givenABatchOfManyFailures_whenWritten_thenOneFileWithALinePerRecordAndEachLocationPointsAtItsRecord()
+            throws IOException {
+        List<String> locations = new ArrayList<>();
+        for (int i = 1; i <= 2000; i++) {
+            ParticipantUpdate u = new ParticipantUpdate("zigned", null, Map.of("agreement_id", AGREEMENT,
+                    "participant_id", PARTICIPANT, "name", "Person " + i), new Source("http", "req-7", i, RECEIVED,
+                    "req-7#" + i, null, null), List.of());
+            locations.add(writer.write(new DeliveryOutcome(u, "zigned", Outcome.FAILED, "transient", "gave up", null,
+                    4, RECEIVED, NOW), "batch-many"));
+        }
+        writer.closeBatch("batch-many");
+
+        Path day = dir.resolve("2024-05-06");
+        Path file = day.resolve("http-req-7-batch-many.deadletters.jsonl");
+        try (Stream<Path> all = Files.list(day)) {
+            assertThat(all.toList()).containsExactly(file);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readAllLines(file)).hasSize(2000);
+        for (int i : new int[] {1, 2, 1000, 2000}) {
+            assertThat(locations.get(i - 1)).isEqualTo(file + "#" + i);
+            assertThat(MAPPER.readTree(DeadLetterWriter.readLetter(locations.get(i - 1))).path("record")
+                    .path("name").asText()).isEqualTo("Person " + i);
+        }
+    }
+
+    @Test
+    void givenABatchPastTheSizeBound_whenWritten_thenItGoesOnInNumberedFilesOfBoundedSize() throws IOException {
+        DeadLetterWriter small = new DeadLetterWriter(dir, new MutableClock(NOW), DeadLetterWriter.CHUNK_ROWS, 4096);
+        List<String> locations = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            ParticipantUpdate u = new ParticipantUpdate("zigned", null, Map.of("agreement_id", AGREEMENT,
+                    "participant_id", PARTICIPANT, "name", "Person " + i), new Source("http", "req-8", i, RECEIVED,
+                    "req-8#" + i, null, null), List.of());
+            locations.add(small.write(new DeliveryOutcome(u, "zigned", Outcome.FAILED, "transient", "gave up", null,
+                    4, RECEIVED, NOW), "batch-big"));
+        }
+        small.closeBatch("batch-big");
+
+        List<Path> files = letterFiles(dir.resolve("2024-05-06"));
+        assertThat(files).hasSizeBetween(2, 100 / 4);
+        assertThat(files).contains(dir.resolve("2024-05-06/http-req-8-batch-big.deadletters.jsonl"),
+                dir.resolve("2024-05-06/http-req-8-batch-big.2.deadletters.jsonl"));
+        long lines = 0;
+        for (Path f : files) {
+            assertThat(Files.size(f)).isLessThanOrEqualTo(4096);
+            lines += Files.readAllLines(f).size();
+        }
+        assertThat(lines).isEqualTo(100);
+        for (int i = 1; i <= 100; i++) {
+            assertThat(MAPPER.readTree(DeadLetterWriter.readLetter(locations.get(i - 1))).path("record")
+                    .path("name").asText()).isEqualTo("Person " + i);
+        }
+    }
+
+    @Test
+    void givenItsFileMovedAwayByAReplay_whenTheBatchWritesAgain_thenANewNumberedFileNotTheMovedOne()
+            throws IOException {
+        ParticipantUpdate u = new ParticipantUpdate("zigned", null, Map.of("agreement_id", AGREEMENT,
+                "participant_id", PARTICIPANT), new Source("http", "req-9", 1, RECEIVED, "req-9#1", null, null),
+                List.of());
+        DeliveryOutcome failed = new DeliveryOutcome(u, "zigned", Outcome.FAILED, "transient", "gave up", null, 4,
+                RECEIVED, NOW);
+        String first = writer.write(failed, "batch-9");
+        Path file = Path.of(first.substring(0, first.lastIndexOf('#')));
+        Path moved = tmp.resolve("moved.jsonl");
+        Files.move(file, moved);
+
+        String second = writer.write(failed, "batch-9");
+
+        assertThat(second).isEqualTo(dir.resolve("2024-05-06/http-req-9-batch-9.2.deadletters.jsonl") + "#1");
+        assertThat(Files.readAllLines(moved)).hasSize(1);
+    }
+
+    private static List<Path> letterFiles(Path day) throws IOException {
         try (Stream<Path> s = Files.list(day)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json")).toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(DeadLetterWriter.LINES_SUFFIX)).sorted()
+                    .toList();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.core.BatchReport;
 import io.participantsync.core.Checkpoint;
 import io.participantsync.core.Endpoints;
@@ -52,7 +53,7 @@ class CheckpointIT {
     }
 
     @Test
-    void givenCheckpointedSource_whenBatchRuns_thenEachRowsFinalOutcomeIsSaved() {
+    void givenCheckpointedSource_whenBatchRuns_thenEachRowsFinalOutcomeIsSaved() throws Exception {
         String source = "test:" + System.nanoTime();
 
         BatchReport r = send(source, threeRecords());
@@ -66,7 +67,8 @@ class CheckpointIT {
         assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(rejected.category()).isEqualTo("validation");
         assertThat(rejected.deadLetter()).isNotNull();
-        assertThat(Path.of(rejected.deadLetter())).exists();
+        assertThat(rejected.deadLetter()).matches(".*\\.deadletters\\.jsonl#1");
+        assertThat(DeadLetterWriter.readLetter(rejected.deadLetter())).contains("\"row\":3");
         assertThat(rejected.connection()).isEqualTo("oneflow");
     }
 

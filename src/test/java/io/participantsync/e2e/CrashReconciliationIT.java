@@ -95,6 +95,7 @@ class CrashReconciliationIT {
             assertThat(counts.path("updated").asInt()).as("no false dead letter: %s", counts).isEqualTo(ROWS);
             assertThat(counts.path("rejected").asInt() + counts.path("failed").asInt()).isZero();
             assertThat(files(dir.resolve("dead-letter"), ".json")).isEmpty();
+            assertThat(files(dir.resolve("dead-letter"), ".deadletters.jsonl")).isEmpty();
 
             Map<Integer, JsonNode> rows = new TreeMap<>();
             report.path("rows").forEach(r -> assertThat(rows.put(r.path("row").asInt(), r)).as("row once").isNull());

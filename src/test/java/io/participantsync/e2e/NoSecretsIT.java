@@ -80,7 +80,8 @@ class NoSecretsIT {
         assertThat(logs).exists();
         outputs.add(logs);
         assertThat(outputs).anyMatch(p -> p.toString().endsWith(".rejected.csv"));
-        assertThat(outputs).anyMatch(p -> p.toString().endsWith(".json") && p.toString().contains("dead-letter"));
+        assertThat(outputs).anyMatch(p -> p.toString().endsWith(".deadletters.jsonl")
+                && p.toString().contains("dead-letter"));
         for (Path p : outputs) {
             String content = read(p);
             for (String secret : secrets) {

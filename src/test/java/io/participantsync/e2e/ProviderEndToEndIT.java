@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.core.BatchReport;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
@@ -98,7 +99,7 @@ class ProviderEndToEndIT {
         assertThat(row.path("message").asText()).contains(refusal);
         assertThat(row.path("http_status").asInt()).isBetween(400, 499);
         assertThat(row.path("attempts").asInt()).as("a permanent error is not retried").isEqualTo(1);
-        JsonNode deadLetter = JSON.readTree(Path.of(row.path("dead_letter").asText()).toFile());
+        JsonNode deadLetter = JSON.readTree(DeadLetterWriter.readLetter(row.path("dead_letter").asText()));
         assertThat(deadLetter.path("provider_message").asText()).contains(refusal);
         assertThat(deadLetter.path("http_status").asInt()).isEqualTo(row.path("http_status").asInt());
     }
@@ -132,7 +133,7 @@ class ProviderEndToEndIT {
         assertThat(row.path("attempts").asInt()).isEqualTo(4);
         assertThat(row.path("error_category").asText()).isEqualTo("transient");
         assertThat(row.path("http_status").asInt()).isEqualTo(503);
-        assertThat(Path.of(row.path("dead_letter").asText())).exists();
+        assertThat(DeadLetterWriter.readLetter(row.path("dead_letter").asText())).contains("\"outcome\":\"failed\"");
         app.sandbox.knobs().clear();
     }
 

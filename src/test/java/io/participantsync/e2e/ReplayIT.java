@@ -5,6 +5,7 @@ import static io.participantsync.e2e.QueueTestSupport.readJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.Application;
 import io.participantsync.config.Settings;
 import io.participantsync.core.Checkpoint;
@@ -20,11 +21,13 @@ import io.participantsync.state.CheckpointStore;
 import io.participantsync.state.StateStore;
 import io.participantsync.support.TestApp;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,6 +56,7 @@ class ReplayIT {
     private Path dir;
     private Path deadLetters;
     private Path config;
+    private int batches;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream oldOut;
@@ -91,9 +95,19 @@ class ReplayIT {
                 + "oneflow,100101,200101,300101,Åsa Öberg-Lind\noneflow,100101,200101,300102,José Núñez Ruiz\n");
         // both rows use up their four attempts on 503s
         sandbox.knobs().failNext("oneflow", 8, 503);
-        assertThat(Application.execute("sync", csv.toString(), "--config", config.toString())).isEqualTo(1);
+        Path syncReport = dir.resolve("sync.report.json");
+        assertThat(Application.execute("sync", csv.toString(), "--config", config.toString(), "--report",
+                syncReport.toString())).isEqualTo(1);
         List<Path> failed = deadLetterFiles();
-        assertThat(failed).hasSize(2);
+        assertThat(failed).as("one dead-letter file for the batch").hasSize(1);
+        assertThat(Files.readAllLines(failed.get(0))).hasSize(2);
+        for (JsonNode row : readJson(syncReport).path("rows")) {
+            // each report row points at the line that holds its own record
+            String location = row.path("dead_letter").asText();
+            assertThat(location).startsWith(failed.get(0) + "#");
+            assertThat(parse(DeadLetterWriter.readLetter(location)).path("source").path("row").asInt())
+                    .isEqualTo(row.path("row").asInt());
+        }
         assertThat(sandbox.appliedEdits()).isEmpty();
 
         int first = replay();
@@ -108,6 +122,8 @@ class ReplayIT {
         assertThat(deadLetterFiles()).isEmpty();
         assertThat(replayed()).extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrderElementsOf(failed.stream().map(p -> p.getFileName().toString()).toList());
+        assertThat(Files.readAllLines(replayedDay().resolve(failed.get(0).getFileName() + ".replayed")))
+                .containsExactlyInAnyOrder("1", "2");
         assertThat(second).isZero();
         assertThat(out.toString()).contains("no dead letter to replay");
         assertThat(sandbox.appliedEdits()).as("the second run sent nothing").hasSize(2);
@@ -205,7 +221,7 @@ class ReplayIT {
         Path maskedOnly = write(ParticipantUpdate.of("zigned", null, Map.of("agreement_id",
                 "cm4draftnordic0001example", "participant_id", "cm4p0003mikaeleriexample",
                 "identification_number", "197512249876"), source()), Outcome.FAILED, "zigned", MARCH);
-        assertThat(Files.readString(withName)).contains("\"identification_number\" : \"***\"");
+        assertThat(Files.readString(withName)).contains("\"identification_number\":\"***\"");
 
         int code = replay();
 
@@ -216,9 +232,9 @@ class ReplayIT {
         assertThat(sent.path("name").asText()).isEqualTo("José Núñez Ruiz");
         assertThat(sent.has("identity_enforcement")).isFalse();
         assertThat(edits.get(0).fieldsJson()).doesNotContain("***");
-        assertThat(out.toString()).contains(deadLetters.relativize(withName) + ": identification_number masked in "
+        assertThat(out.toString()).contains(deadLetters.relativize(withName) + "#1: identification_number masked in "
                 + "the dead letter: dropped, not sent")
-                .contains(deadLetters.relativize(maskedOnly) + ": not replayed: its only changes were masked");
+                .contains(deadLetters.relativize(maskedOnly) + "#1: not replayed: its only changes were masked");
         assertThat(withName).doesNotExist();
         assertThat(maskedOnly).exists();
     }
@@ -235,10 +251,10 @@ class ReplayIT {
         assertThat(old).doesNotExist();
         List<Path> fresh = deadLetterFiles();
         assertThat(fresh).hasSize(1);
-        JsonNode letter = readJson(fresh.get(0));
+        JsonNode letter = parse(DeadLetterWriter.readLetter(fresh.get(0) + "#1"));
         assertThat(letter.path("outcome").asText()).isEqualTo("rejected");
         assertThat(letter.path("source").path("kind").asText()).isEqualTo("replay");
-        assertThat(letter.path("source").path("name").asText()).isEqualTo(deadLetters.relativize(old).toString());
+        assertThat(letter.path("source").path("name").asText()).isEqualTo(deadLetters.relativize(old) + "#1");
         assertThat(fresh.get(0).getParent().getFileName().toString())
                 .isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
     }
@@ -248,7 +264,7 @@ class ReplayIT {
             throws Exception {
         Path letter = write(oneflow("300101", "Åsa Öberg-Lind"), Outcome.FAILED, "oneflow", MARCH);
         String sourceId = "replay:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(letter)));
+                .digest(Files.readAllLines(letter).get(0).getBytes(StandardCharsets.UTF_8)));
         Settings settings = Settings.load(config, Map.of());
         try (StateStore store = StateStore.open(settings, Clock.systemUTC())) {
             new CheckpointStore(store).save(new Checkpoint(sourceId, 0, Outcome.UPDATED, "oneflow", null, null, 0,
@@ -276,19 +292,97 @@ class ReplayIT {
         assertThat(replay("--since", "last tuesday")).isEqualTo(2);
     }
 
+    @Test
+    void givenOneFileOfManyDeadLetters_whenReplayedInParts_thenEachRecordSentOnceAndTheFileMovedWhenAllAreDone()
+            throws Exception {
+        DeadLetterWriter writer = new DeadLetterWriter(deadLetters, Clock.fixed(MARCH, ZoneOffset.UTC));
+        String first = writer.write(failed(oneflow("300101", "Åsa Öberg-Lind"), "oneflow"), "big-batch");
+        writer.write(failed(zigned("cm4p0001asaoberg00example"), "zigned"), "big-batch");
+        writer.write(failed(oneflow("300102", "José Núñez Ruiz"), "oneflow"), "big-batch");
+        writer.closeBatch("big-batch");
+        Path file = Path.of(first.substring(0, first.lastIndexOf('#')));
+        Path sidecar = file.resolveSibling(file.getFileName() + ".replayed");
+
+        int oneflowOnly = replay("--provider", "oneflow");
+
+        assertThat(oneflowOnly).as(out.toString()).isZero();
+        assertThat(sandbox.appliedEdits()).extracting(AppliedEdit::locator)
+                .containsExactlyInAnyOrder("100101/200101/300101", "100101/200101/300102");
+        assertThat(file).as("a line is still to be replayed").exists();
+        assertThat(Files.readAllLines(sidecar)).containsExactlyInAnyOrder("1", "3");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sidecar))).isEqualTo("rw-------");
+
+        out.reset();
+        int rest = replay();
+
+        assertThat(rest).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("participant-sync replay: 1 record");
+        assertThat(sandbox.appliedEdits()).extracting(AppliedEdit::provider)
+                .containsExactlyInAnyOrder("oneflow", "oneflow", "zigned");
+        assertThat(file).doesNotExist();
+        assertThat(sidecar).doesNotExist();
+        assertThat(replayedDay().resolve(file.getFileName())).exists();
+        assertThat(Files.readAllLines(replayedDay().resolve(sidecar.getFileName())))
+                .containsExactlyInAnyOrder("1", "2", "3");
+
+        out.reset();
+        assertThat(replay()).isZero();
+        assertThat(out.toString()).contains("no dead letter to replay");
+        assertThat(sandbox.appliedEdits()).as("nothing sent twice").hasSize(3);
+    }
+
+    @Test
+    void givenADeadLetterFileOfAnEarlierVersion_whenReplayed_thenSentAndMoved() throws Exception {
+        // earlier versions wrote each dead letter as an indented JSON file of its own
+        Path line = write(oneflow("300101", "Åsa Öberg-Lind"), Outcome.FAILED, "oneflow", MARCH);
+        Path old = line.resolveSibling("http-req-1-row1-0a1b2c3d.json");
+        Files.writeString(old, parse(Files.readAllLines(line).get(0)).toPrettyString());
+        Files.delete(line);
+
+        int code = replay();
+
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(sandbox.appliedEdits()).extracting(AppliedEdit::locator).containsExactly("100101/200101/300101");
+        assertThat(old).doesNotExist();
+        assertThat(replayedDay().resolve(old.getFileName())).exists();
+        out.reset();
+        assertThat(replay()).isZero();
+        assertThat(sandbox.appliedEdits()).hasSize(1);
+    }
+
+    private static JsonNode parse(String json) throws IOException {
+        return new ObjectMapper().readTree(json);
+    }
+
+    private Path replayedDay() {
+        return deadLetters.resolve("replayed").resolve(LocalDate.now(ZoneOffset.UTC).toString());
+    }
+
+    private static DeliveryOutcome failed(ParticipantUpdate u, String connection) {
+        return new DeliveryOutcome(u, connection, Outcome.FAILED, "transient", "test-batch: gave up",
+                new ProviderError(503, null, "Service Unavailable"), 4, MARCH, MARCH);
+    }
+
     private int replay(String... options) {
         List<String> args = new ArrayList<>(List.of("replay", "--config", config.toString()));
         args.addAll(List.of(options));
         return Application.execute(args.toArray(String[]::new));
     }
 
-    /** A dead letter written by the service's own writer, with its folder and times at {@code when}. */
+    /**
+     * A dead letter written by the service's own writer, with its folder and times at {@code when}, as the only line
+     * of its own batch's file; returns that file.
+     */
     private Path write(ParticipantUpdate u, Outcome outcome, String connection, Instant when) {
         DeadLetterWriter writer = new DeadLetterWriter(deadLetters, Clock.fixed(when, ZoneOffset.UTC));
         ProviderError error = outcome == Outcome.FAILED ? new ProviderError(503, null, "Service Unavailable")
                 : new ProviderError(400, null, "Bad Request");
-        return writer.write(new DeliveryOutcome(u, connection, outcome, outcome == Outcome.FAILED ? "transient"
-                : "provider", "test-batch row 1: gave up", error, 4, when, when), "batch-" + when.toEpochMilli());
+        String batch = "batch-" + when.toEpochMilli() + "-" + (++batches);
+        String location = writer.write(new DeliveryOutcome(u, connection, outcome, outcome == Outcome.FAILED
+                ? "transient" : "provider", "test-batch row 1: gave up", error, 4, when, when), batch);
+        writer.closeBatch(batch);
+        assertThat(location).endsWith("#1");
+        return Path.of(location.substring(0, location.lastIndexOf('#')));
     }
 
     private static ParticipantUpdate oneflow(String participant, String name) {
@@ -305,13 +399,19 @@ class ReplayIT {
         return new Source("http", "req-1", 1, MARCH, "req-1#1", null, null);
     }
 
-    /** Dead letters waiting in dated folders (not the replayed ones, not rejected CSVs). */
+    /** Dead-letter files waiting in dated folders (not the replayed ones, not rejected CSVs). */
     private List<Path> deadLetterFiles() {
-        return files(deadLetters, ".json").stream()
+        return letterFiles(deadLetters).stream()
                 .filter(p -> !deadLetters.relativize(p).startsWith("replayed")).toList();
     }
 
     private List<Path> replayed() {
-        return files(deadLetters.resolve("replayed"), ".json");
+        return letterFiles(deadLetters.resolve("replayed"));
+    }
+
+    private static List<Path> letterFiles(Path root) {
+        List<Path> all = new ArrayList<>(files(root, DeadLetterWriter.LINES_SUFFIX));
+        all.addAll(files(root, ".json"));
+        return all;
     }
 }
