@@ -22,7 +22,6 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
 
     /** A source that could not be read at all: no records, and the reason. */
     static RecordSource failed(String reason) {
-        RecordSource empty = of(List.of(), List.of());
         return new RecordSource() {
             @Override
             public boolean hasNext() {
@@ -31,7 +30,7 @@ public interface RecordSource extends Iterator<ParticipantUpdate>, AutoCloseable
 
             @Override
             public ParticipantUpdate next() {
-                return empty.next();
+                throw new java.util.NoSuchElementException("the source could not be read: " + reason);
             }
 
             @Override

@@ -249,10 +249,6 @@ public final class ConnectionGate implements AutoCloseable {
         }
     }
 
-    /** Records' calls holding for this connection's rate limit or breaker (see {@link ConnectionHolds}). */
-    public ConnectionHolds holds() {
-        return holds;
-    }
 
     private void run(Waiter w, Pass pass) {
         try {

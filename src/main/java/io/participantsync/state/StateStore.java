@@ -148,13 +148,6 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    /** Marks a batch completed with its counts and full report. */
-    public void batchCompleted(String batchId, Instant finishedAt, long received, long updated, long unchanged,
-            long rejected, long failed, String reportJson) {
-        batchFinished(batchId, StoredBatch.COMPLETED, finishedAt, received, updated, unchanged, rejected, failed,
-                reportJson);
-    }
-
     /** Marks a batch finished ({@link StoredBatch#COMPLETED} or {@link StoredBatch#FAILED}) with its report. */
     public void batchFinished(String batchId, String status, Instant finishedAt, long received, long updated,
             long unchanged, long rejected, long failed, String reportJson) {

@@ -38,7 +38,8 @@ class StateStoreIT {
             store.batchStarted("b1", "http", "request-1", null);
             assertThat(store.findBatch("b1")).get().extracting(StoredBatch::status).isEqualTo(StoredBatch.RUNNING);
 
-            store.batchCompleted("b1", clock.instant().plusSeconds(2), 5, 2, 1, 1, 1, "{\"counts\":{}}");
+            store.batchFinished("b1", StoredBatch.COMPLETED, clock.instant().plusSeconds(2), 5, 2, 1, 1, 1,
+                    "{\"counts\":{}}");
 
             StoredBatch b = store.findBatch("b1").orElseThrow();
             assertThat(b.status()).isEqualTo(StoredBatch.COMPLETED);
