@@ -28,6 +28,11 @@ class CommandLineIT {
     private final ByteArrayOutputStream err = console.err();
 
     private Path config() throws Exception {
+        return config(dir);
+    }
+
+    /** A --config for the command-line tests: every folder under {@code dir}, short backoffs. */
+    static Path config(Path dir) throws Exception {
         Path config = dir.resolve("test.properties");
         Files.writeString(config, "dead-letter.dir=" + dir.resolve("dead-letter") + "\ndata.dir=" + dir.resolve("data")
                 + "\nsync.report-dir=" + dir.resolve("reports") + "\ndelivery.initial-backoff-ms=10\n");

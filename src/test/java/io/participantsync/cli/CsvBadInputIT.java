@@ -28,10 +28,7 @@ class CsvBadInputIT {
     private final ByteArrayOutputStream err = console.err();
 
     private Path config() throws Exception {
-        Path config = dir.resolve("test.properties");
-        Files.writeString(config, "dead-letter.dir=" + dir.resolve("dead-letter") + "\ndata.dir=" + dir.resolve("data")
-                + "\nsync.report-dir=" + dir.resolve("reports") + "\ndelivery.initial-backoff-ms=10\n");
-        return config;
+        return CommandLineIT.config(dir);
     }
 
     @Test

@@ -53,7 +53,8 @@ class RunAnywhereIT {
         }
     }
 
-    private static long reports(Path archive) throws Exception {
+    /** Batch reports archived under {@code archive} so far. */
+    static long reports(Path archive) throws Exception {
         if (!Files.isDirectory(archive)) {
             return 0;
         }

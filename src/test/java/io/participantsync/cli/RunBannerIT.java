@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +46,7 @@ class RunBannerIT {
                 Files.createDirectories(dir.resolve("inbox"));
                 Files.copy(Path.of("samples/csv/mixed.csv"), dir.resolve("inbox/mixed.csv"));
                 await("the CSV drop's report (see run.out)").atMost(Duration.ofSeconds(90))
-                        .until(() -> !run.isAlive() || reports(dir.resolve("inbox/.archive")) > 0);
+                        .until(() -> !run.isAlive() || RunAnywhereIT.reports(dir.resolve("inbox/.archive")) > 0);
                 assertThat(run.isAlive()).as(Files.readString(out)).isTrue();
                 assertThat(Files.readString(out)).contains("participant-sync: HTTP API at http://127.0.0.1:"
                         + props.get("camel.server.port") + "/api/v1");
@@ -57,15 +56,6 @@ class RunBannerIT {
                 run.destroy();
                 assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
-        }
-    }
-
-    private static long reports(Path archive) throws Exception {
-        if (!Files.isDirectory(archive)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(archive)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".report.json")).count();
         }
     }
 }
