@@ -44,6 +44,25 @@ final class ChildProcess {
         return pb.start();
     }
 
+    /**
+     * Whether the HTTP API on {@code port} serves its routes: a port that accepts connections may still answer 404
+     * until Camel has registered the routes on it.
+     */
+    static boolean serving(int port) {
+        try {
+            java.net.http.HttpResponse<Void> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                            + "/api/v1/openapi.json")).timeout(java.time.Duration.ofSeconds(2)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);

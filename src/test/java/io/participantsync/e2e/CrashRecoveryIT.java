@@ -123,7 +123,7 @@ class CrashRecoveryIT {
         Map<String, String> props = TestApp.properties(sandbox, dir, settings);
         child = ChildProcess.startService(dir, "child", props);
         int port = Integer.parseInt(props.get("camel.server.port"));
-        await("the child service's HTTP API", WAIT, () -> ChildProcess.listening(port) || !child.isAlive());
+        await("the child service's HTTP API", WAIT, () -> ChildProcess.serving(port) || !child.isAlive());
         assertThat(child.isAlive()).as("child runs (see %s)", dir.resolve("child.out")).isTrue();
 
         HttpResponse<String> accepted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
