@@ -241,16 +241,9 @@ public final class ConsoleApi {
                 outcomes.add(v);
             }
         }
-        long after = 0;
-        if (q.get("after") != null) {
-            try {
-                after = Long.parseLong(q.get("after"));
-            } catch (NumberFormatException ex) {
-                after = -1;
-            }
-            if (after < 0) {
-                throw badRequest("after must be the 'next' cursor of an earlier answer");
-            }
+        String after = q.get("after");
+        if (after != null && !after.matches("\\d{1,18}\\.\\d{1,10}")) {
+            throw badRequest("after must be the 'next' cursor of an earlier answer");
         }
         BatchRecords.Page<BatchRecords.Row> page = records.records(b.batchId(), outcomes, after, limit(q));
         ObjectNode out = json.createObjectNode();

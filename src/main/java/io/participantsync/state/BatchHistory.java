@@ -61,7 +61,7 @@ public final class BatchHistory implements BatchListener {
 
     /** The dead letters a replay batch re-sent (its records' sources name them) leave the pending list. */
     private void markReplayed(BatchReport r) {
-        records.records(r.batchId(), null, 0, Integer.MAX_VALUE - 1).items().forEach(row -> {
+        records.records(r.batchId(), null, null, Integer.MAX_VALUE - 1).items().forEach(row -> {
             String name = row.source();
             int hash = name == null ? -1 : name.lastIndexOf('#');
             String location = hash < 0 ? (name == null ? null : deadLetterDir.resolve(name).toString())

@@ -44,7 +44,7 @@ public final class BatchRecords {
     }
 
     /** One record's outcome as stored. */
-    public record Row(long recordNo, String batchId, int seq, Long row, String source, String participant,
+    public record Row(long recordNo, String batchId, int seq, long pos, Long row, String source, String participant,
             String provider, String connection, String outcome, Integer httpStatus, String errorCategory,
             String message, String providerCode, String providerMessage, int attempts, Boolean verified,
             String deadLetter, String deadLetterState, Instant recordedAt, String replayedBy, Instant replayedAt) {
@@ -76,8 +76,8 @@ public final class BatchRecords {
                     PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record (batch_id, seq, row_no, "
                             + "source_name, participant, provider, connection_name, outcome, http_status, "
                             + "error_category, message, provider_code, provider_message, attempts, verified, "
-                            + "dead_letter, dl_state, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            + "?, ?, ?, ?, ?)")) {
+                            + "dead_letter, dl_state, recorded_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            + "?, ?, ?, ?, ?, ?, ?, ?)")) {
                 delete.setString(1, batchId);
                 delete.executeUpdate();
                 Timestamp at = Timestamp.from(recordedAt);
@@ -158,6 +158,8 @@ public final class BatchRecords {
         ps.setString(16, deadLetter);
         ps.setString(17, deadLetter == null ? null : PENDING);
         ps.setTimestamp(18, at);
+        // a file's records in its row order; others (queue, HTTP JSON, replay) in the order of their outcomes
+        ps.setLong(19, r.path("row").isNumber() && r.path("row").asLong() > 0 ? r.path("row").asLong() : seq);
     }
 
     private static void setLong(PreparedStatement ps, int i, JsonNode n) throws SQLException {
@@ -179,27 +181,44 @@ public final class BatchRecords {
 
     // ---- queries -------------------------------------------------------------------------------------------
 
-    /** A batch's records in the order their outcomes were recorded, after {@code afterSeq}, of the given outcomes. */
-    public Page<Row> records(String batchId, List<String> outcomes, long afterSeq, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE batch_id = ? AND seq > ?");
-        List<Object> args = new ArrayList<>(List.of(batchId, afterSeq));
+    /**
+     * A batch's records of the given outcomes (null or empty: all), in their source's order (a file's rows), else
+     * the order their outcomes were recorded, after the cursor {@code after} ({@code <pos>.<seq>}, null: first).
+     */
+    public Page<Row> records(String batchId, List<String> outcomes, String after, int limit) {
+        long afterPos = 0;
+        long afterSeq = 0;
+        if (after != null) {
+            String[] parts = after.split("\\.", 2);
+            try {
+                afterPos = Long.parseLong(parts[0]);
+                afterSeq = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a cursor: " + after);
+            }
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE batch_id = ? "
+                + "AND (pos > ? OR (pos = ? AND seq > ?))");
+        List<Object> args = new ArrayList<>(List.of(batchId, afterPos, afterPos, afterSeq));
         if (outcomes != null && !outcomes.isEmpty()) {
             sql.append(" AND outcome IN (").append("?, ".repeat(outcomes.size() - 1)).append("?)");
             args.addAll(outcomes);
         }
-        sql.append(" ORDER BY seq FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        sql.append(" ORDER BY pos, seq FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
         List<Row> rows = query(sql.toString(), args);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
-            next = Long.toString(rows.get(limit - 1).seq());
+            Row last = rows.get(limit - 1);
+            next = last.pos() + "." + last.seq();
         }
         return new Page<>(List.copyOf(rows), next);
     }
 
     /** Whether any record of the batch is stored. */
     public boolean hasRecords(String batchId) {
-        return !query("SELECT * FROM batch_record WHERE batch_id = ? AND seq = 1", List.of(batchId)).isEmpty();
+        return !query("SELECT * FROM batch_record WHERE batch_id = ? FETCH FIRST 1 ROWS ONLY", List.of(batchId))
+                .isEmpty();
     }
 
     /** Which dead letters to list; a null part matches all. {@code state}: pending, replayed or all. */
@@ -322,7 +341,7 @@ public final class BatchRecords {
         boolean v = rs.getBoolean("verified");
         Boolean verified = rs.wasNull() ? null : v;
         Timestamp replayedAt = rs.getTimestamp("replayed_at");
-        return new Row(rs.getLong("record_no"), rs.getString("batch_id"), rs.getInt("seq"), row,
+        return new Row(rs.getLong("record_no"), rs.getString("batch_id"), rs.getInt("seq"), rs.getLong("pos"), row,
                 rs.getString("source_name"), rs.getString("participant"), rs.getString("provider"),
                 rs.getString("connection_name"), rs.getString("outcome"), http, rs.getString("error_category"),
                 rs.getString("message"), rs.getString("provider_code"), rs.getString("provider_message"),
