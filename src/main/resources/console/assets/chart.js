@@ -44,6 +44,7 @@ export function outcomesChart(container) {
   let plot = null;
   let plotMode = null;
   let raw = null;
+  let rangeLabel = 'range';
 
   const size = () => ({ width: Math.max(280, container.clientWidth || 600), height: 240 });
   const observer = typeof ResizeObserver === 'function'
@@ -53,7 +54,12 @@ export function outcomesChart(container) {
 
   function options(mode, bucketSeconds) {
     const stacked = mode === 'stacked';
-    const legendValue = (u, v, si, idx) => (idx == null || !raw ? '—' : raw[si][idx].toLocaleString());
+    // Off the chart, the legend shows each outcome's total over the range.
+    const legendValue = (u, v, si, idx) => {
+      if (!raw) return '—';
+      if (idx == null) return raw[si].reduce((a, b) => a + b, 0).toLocaleString();
+      return raw[si][idx].toLocaleString();
+    };
     return {
       ...size(),
       cursor: { points: { size: 6 } },
@@ -70,7 +76,7 @@ export function outcomesChart(container) {
         },
       ],
       series: [
-        { label: 'Time', value: (u, ts) => (ts == null ? '—' : new Date(ts * 1000).toLocaleString()) },
+        { label: 'Time', value: (u, ts) => (ts == null ? `whole ${rangeLabel}` : new Date(ts * 1000).toLocaleString()) },
         ...OUTCOMES.map((o, i) => ({
           label: o.key,
           stroke: o.color,
@@ -94,8 +100,9 @@ export function outcomesChart(container) {
     u.setData(stackColumns(raw, shown));
   }
 
-  function update(buckets, mode, bucketSeconds) {
+  function update(buckets, mode, bucketSeconds, range) {
     raw = columns(buckets);
+    rangeLabel = { hour: 'hour', day: 'day', week: 'week' }[range] || 'range';
     if (!uPlot) return false;
     const key = `${mode}/${bucketSeconds}`;
     if (!plot || plotMode !== key) {

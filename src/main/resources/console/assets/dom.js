@@ -21,6 +21,12 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/** Replaces el's children (arrays flattened, null/false skipped, strings as text). */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return appendAll(el, children);
+}
+
 export function appendAll(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;

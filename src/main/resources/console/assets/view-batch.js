@@ -1,7 +1,7 @@
 // view-batch.js: one batch (/console/batches/{id}?failures=1&after=…): summary, downloads, every record's outcome.
 
 import {
-  h, td, timeEl, fmtNum, fmtDuration, badge, batchStatusBadge, dataTable, syncRows, emptyState, errorBox,
+  h, fill, td, timeEl, fmtNum, fmtDuration, badge, batchStatusBadge, dataTable, syncRows, emptyState, errorBox,
   notice, facts, section, link, deadLetterHref, isAbort, errorText,
 } from './dom.js';
 import { getJson, download } from './api.js';
@@ -97,7 +97,7 @@ function renderSummary(box, s) {
     s.rejected_csv
       ? downloadLink(`/api/v1/batches/${enc}/rejected.csv`, `${s.batch_id}.rejected.csv`, 'Download rejected.csv', 'download-rejected')
       : h('span', { class: 'muted' }, 'No rejected CSV (no row of a file was rejected).'));
-  box.replaceChildren(
+  fill(box,
     h('div', { class: 'counts', 'data-testid': 'batch-counts' }, COUNT_KEYS.map((k) =>
       h('div', { class: `count count-${k}`, 'data-count': k },
         h('span', { class: 'count-value' }, fmtNum(counts[k] ?? 0)), h('span', { class: 'count-label' }, k)))),

@@ -2,7 +2,7 @@
 // fields and replay it (dry run first if you like); after a replay, its new outcome.
 
 import {
-  h, timeEl, badge, facts, section, notice, errorBox, errorText, link, batchHref, deadLetterHref, fmtNum, isAbort,
+  h, fill, timeEl, badge, facts, section, notice, errorBox, errorText, link, batchHref, deadLetterHref, fmtNum, isAbort,
 } from './dom.js';
 import { getJson, postJson } from './api.js';
 import { pageHeading } from './router.js';
@@ -177,7 +177,7 @@ function editForm(ctx, dl, onReplayed) {
       const items = data.items || [];
       const problems = items.flatMap((i) => i.problems || []);
       const rest = showFieldErrors(problems);
-      result.replaceChildren(
+      fill(result,
         notice(problems.length ? 'warn' : 'info', problems.length
           ? 'Dry run: this would not be accepted as it is (see the fields marked). Nothing was sent.'
           : 'Dry run: nothing was sent. This is the request a replay would send:'),
@@ -205,7 +205,7 @@ function editForm(ctx, dl, onReplayed) {
       setBusy(false);
       if (err.status === 422 && err.problem && Array.isArray(err.problem.errors)) {
         const rest = showFieldErrors(err.problem.errors.filter((e) => e.id == null || Number(e.id) === Number(id)));
-        result.replaceChildren(h('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'error', 'data-status': '422' },
+        fill(result, h('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'error', 'data-status': '422' },
           'Not valid: nothing was sent. Fix the fields marked and replay again.',
           rest.length ? h('ul', null, rest.map((e) => h('li', null, e.field ? `${e.field}: ` : '', e.message))) : null));
       } else if (err.status === 409) {

@@ -2,7 +2,7 @@
 // Records by outcome over time, one line per connection, the latest batches; refreshed every 5 s in place.
 
 import {
-  h, td, timeEl, fmtNum, fmtMs, fmtClock, fmtSeconds, badge, dataTable, syncRows, emptyState, errorBox,
+  h, appendAll, td, timeEl, fmtNum, fmtMs, fmtClock, fmtSeconds, badge, dataTable, syncRows, emptyState, errorBox,
   notice, errorText, section, isAbort,
 } from './dom.js';
 import { getJson } from './api.js';
@@ -82,7 +82,7 @@ function outcomesPanel(ctx, settings) {
     withQuery({ range: settings.range === 'day' ? null : settings.range, chart: settings.mode === 'stacked' ? null : settings.mode }));
   const load = guarded(ctx, slot, 'The outcomes', async () => {
     const data = await getJson('/api/v1/outcomes', { query: { range: settings.range }, signal: ctx.signal });
-    const drawn = chart.update(data.buckets || [], settings.mode, data.bucket_seconds);
+    const drawn = chart.update(data.buckets || [], settings.mode, data.bucket_seconds, data.range);
     if (!drawn) chartBox.replaceChildren(h('p', { class: 'muted' }, 'The chart library did not load; the totals are below.'));
     showTotals(totals, data);
   });
@@ -99,12 +99,13 @@ function showTotals(el, data) {
   for (const b of data.buckets || []) for (const o of OUTCOMES) sums[o.key] += Number(b[o.key]) || 0;
   const received = Object.values(sums).reduce((a, b) => a + b, 0);
   const rangeText = { hour: 'last hour', day: 'last day', week: 'last week' }[data.range] || data.range;
-  el.replaceChildren(
+  el.replaceChildren();
+  appendAll(el, [
     `In the ${rangeText}: `,
     h('strong', { 'data-outcome': 'received' }, fmtNum(received)), ' records',
     OUTCOMES.map((o) => [' · ', h('span', { 'data-outcome': o.key }, badge(o.key), ' ', fmtNum(sums[o.key]))]),
     data.bucket_seconds ? h('span', { class: 'muted' }, ` (one point per ${fmtSeconds(data.bucket_seconds)})`) : null,
-  );
+  ]);
 }
 
 // ---- connections ------------------------------------------------------------------------------------------
