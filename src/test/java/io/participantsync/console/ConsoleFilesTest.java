@@ -19,7 +19,7 @@ class ConsoleFilesTest {
 
     @AfterEach
     void close() {
-        camel.close();
+        camel.stop();
     }
 
     private Exchange get(String path) {
