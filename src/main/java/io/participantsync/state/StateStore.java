@@ -148,22 +148,91 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    /** Marks a batch finished ({@link StoredBatch#COMPLETED} or {@link StoredBatch#FAILED}) with its report. */
+    /**
+     * Marks a batch finished ({@link StoredBatch#COMPLETED} or {@link StoredBatch#FAILED}) with its report (kept in
+     * {@code batch_report}, beside the batch row, so that lists and counts never read it).
+     */
     public void batchFinished(String batchId, String status, Instant finishedAt, long received, long updated,
             long unchanged, long rejected, long failed, String reportJson) {
-        update("UPDATE batch SET status = ?, finished_at = ?, received = ?, updated = ?, unchanged = ?, "
-                + "rejected = ?, failed = ?, report_json = ? WHERE batch_id = ?", status,
-                ts(finishedAt), received, updated, unchanged, rejected, failed, reportJson, batchId);
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                execute(c, "UPDATE batch SET status = ?, finished_at = ?, received = ?, updated = ?, unchanged = ?, "
+                        + "rejected = ?, failed = ? WHERE batch_id = ?", status, ts(finishedAt), received, updated,
+                        unchanged, rejected, failed, batchId);
+                // a batch resumed after a crash closes again: its new report replaces the old one
+                execute(c, "DELETE FROM batch_report WHERE batch_id = ?", batchId);
+                if (reportJson != null) {
+                    execute(c, "INSERT INTO batch_report (batch_id, report_json) VALUES (?, ?)", batchId,
+                            reportJson);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("state store update failed: " + e.getMessage(), e);
+        }
     }
 
+    private static void execute(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The batch with its stored report. */
     public Optional<StoredBatch> findBatch(String batchId) {
-        List<StoredBatch> found = queryBatches("SELECT * FROM batch WHERE batch_id = ?", batchId);
+        List<StoredBatch> found = queryBatches("SELECT b.*, r.report_json FROM batch b LEFT JOIN batch_report r "
+                + "ON r.batch_id = b.batch_id WHERE b.batch_id = ?", batchId);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The batch without its report ({@link StoredBatch#reportJson} null): what a list shows of it. */
+    public Optional<StoredBatch> findBatchHead(String batchId) {
+        List<StoredBatch> found = queryBatches("SELECT b.*, NULL AS report_json FROM batch b WHERE b.batch_id = ?",
+                batchId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** Characters of a stored report read for {@link #reportHead}: its fields before {@code rows} fit easily. */
+    static final int REPORT_HEAD_CHARS = 65_536;
+
+    /**
+     * The stored report of a batch without its {@code rows} (written last): its first
+     * {@value #REPORT_HEAD_CHARS} characters are read and parsed up to {@code rows}; the whole report only when
+     * its head is longer. Empty when no report is stored.
+     */
+    public Optional<com.fasterxml.jackson.databind.node.ObjectNode> reportHead(String batchId) {
+        String head;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT SUBSTRING(report_json, 1, " + REPORT_HEAD_CHARS + ") FROM batch_report WHERE batch_id = ?")) {
+            ps.setString(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                head = rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot read the report of batch " + batchId, e);
+        }
+        if (head == null) {
+            return Optional.empty();
+        }
+        Optional<com.fasterxml.jackson.databind.node.ObjectNode> parsed = ReportHead.parse(head);
+        if (parsed.isPresent() || head.length() < REPORT_HEAD_CHARS) {
+            return parsed;
+        }
+        return findBatch(batchId).map(StoredBatch::reportJson).flatMap(ReportHead::parse);
     }
 
     /** The newest runs of a sync job first. */
     public List<StoredBatch> jobRuns(String jobName, int limit) {
-        return queryBatches("SELECT * FROM batch WHERE job_name = ? ORDER BY started_at DESC, batch_id "
+        return queryBatches("SELECT b.*, r.report_json FROM batch b LEFT JOIN batch_report r ON r.batch_id = "
+                + "b.batch_id WHERE b.job_name = ? ORDER BY b.started_at DESC, b.batch_id "
                 + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", jobName);
     }
 
