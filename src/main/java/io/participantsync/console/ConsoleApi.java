@@ -191,8 +191,21 @@ public final class ConsoleApi {
                 throw badRequest("before must be the 'next' cursor of an earlier answer");
             }
         }
-        List<StoredBatch> page = store.listBatches(new StateStore.BatchFilter(kind, status, since, until, text),
-                before, limit);
+        // a text is looked for in one day of batches per request (StateStore.TEXT_SEARCH_WINDOW): when the day
+        // ends before the page is full, `next` goes on with the day before it
+        Instant windowFrom = null;
+        if (text != null) {
+            Instant top = before != null ? before.startedAt() : store.newestStart().map(t -> t.plusNanos(1))
+                    .orElse(null);
+            if (top != null && until != null && until.isBefore(top)) {
+                top = until;
+            }
+            if (top != null && (since == null || top.minus(StateStore.TEXT_SEARCH_WINDOW).isAfter(since))) {
+                windowFrom = top.minus(StateStore.TEXT_SEARCH_WINDOW);
+            }
+        }
+        List<StoredBatch> page = store.listBatches(new StateStore.BatchFilter(kind, status,
+                windowFrom != null ? windowFrom : since, until, text), before, limit);
         ObjectNode out = json.createObjectNode();
         ArrayNode items = out.putArray("items");
         for (int i = 0; i < Math.min(limit, page.size()); i++) {
@@ -204,6 +217,13 @@ public final class ConsoleApi {
             Instant t = last.startedAt();
             long nanos = Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
             next = Base64.getUrlEncoder().withoutPadding().encodeToString((nanos + "|" + last.batchId())
+                    .getBytes(StandardCharsets.UTF_8));
+        } else if (windowFrom != null && store.newestStartBefore(windowFrom)
+                .filter(t -> since == null || !t.isBefore(since)).isPresent()) {
+            // below the searched day: started before its start (no batch id is below "")
+            long nanos = Math.addExact(Math.multiplyExact(windowFrom.getEpochSecond(), 1_000_000_000L),
+                    windowFrom.getNano());
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString((nanos + "|")
                     .getBytes(StandardCharsets.UTF_8));
         }
         out.put("next", next);
@@ -639,7 +659,7 @@ public final class ConsoleApi {
             item.put("connection", job.connection());
             item.put("provider", job.provider());
             item.put("source", job.source() == SyncJob.Kind.JDBC ? "jdbc" : "http");
-            List<StoredBatch> runs = store.jobRuns(job.name(), 5);
+            List<StoredBatch> runs = store.jobRunHeads(job.name(), 5);
             item.put("running", runs.stream().anyMatch(b -> StoredBatch.RUNNING.equals(b.status())));
             ArrayNode last = item.putArray("last_runs");
             runs.forEach(b -> last.add(batch(b)));
