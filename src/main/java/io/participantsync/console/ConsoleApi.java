@@ -191,8 +191,8 @@ public final class ConsoleApi {
                 throw badRequest("before must be the 'next' cursor of an earlier answer");
             }
         }
-        // a text is looked for in one day of batches per request (StateStore.TEXT_SEARCH_WINDOW): when the day
-        // ends before the page is full, `next` goes on with the day before it
+        // a text is looked for in six hours of batches per request (StateStore.TEXT_SEARCH_WINDOW): when they end
+        // before the page is full, `next` goes on with the six hours before them
         Instant windowFrom = null;
         if (text != null) {
             Instant top = before != null ? before.startedAt() : store.newestStart().map(t -> t.plusNanos(1))
@@ -220,7 +220,7 @@ public final class ConsoleApi {
                     .getBytes(StandardCharsets.UTF_8));
         } else if (windowFrom != null && store.newestStartBefore(windowFrom)
                 .filter(t -> since == null || !t.isBefore(since)).isPresent()) {
-            // below the searched day: started before its start (no batch id is below "")
+            // below the searched window: started before its start (no batch id is below "")
             long nanos = Math.addExact(Math.multiplyExact(windowFrom.getEpochSecond(), 1_000_000_000L),
                     windowFrom.getNano());
             next = Base64.getUrlEncoder().withoutPadding().encodeToString((nanos + "|")
