@@ -450,16 +450,23 @@ public final class ConsoleApi {
         List<Candidate> candidates = new ArrayList<>();
         ArrayNode errors = json.createArrayNode();
         ArrayNode skipped = json.createArrayNode();
+        Map<Long, BatchRecords.Row> rows = new LinkedHashMap<>();
         for (long id : ids) {
-            BatchRecords.Row row = records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
-                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id));
+            rows.put(id, records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
+                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id)));
+        }
+        // each dead-letter file read once, however many of its letters are replayed
+        Map<String, DeadLetterReplay.Entry> letters = deadLetters.at(rows.values().stream()
+                .filter(BatchRecords.Row::pending).map(BatchRecords.Row::deadLetter).toList());
+        for (long id : ids) {
+            BatchRecords.Row row = rows.get(id);
             JsonNode edit = edits.path(Long.toString(id));
             if (!row.pending()) {
                 skipped.addObject().put("id", id).put("reason", "already replayed in batch " + row.replayedBy())
                         .put("batch_id", row.replayedBy());
                 continue;
             }
-            Optional<DeadLetterReplay.Entry> entry = deadLetters.at(row.deadLetter());
+            Optional<DeadLetterReplay.Entry> entry = Optional.ofNullable(letters.get(row.deadLetter()));
             if (entry.isEmpty()) {
                 skipped.addObject().put("id", id).put("reason", "its dead letter is no longer in the dead-letter "
                         + "folder (replayed by `replay`, or moved)");
