@@ -29,9 +29,10 @@
 //                   "dry-run-item" (data-id, data-result) > "dry-run-problem" (data-field),
 //                   "replay-batch-link", and on 422 "field-error" items (data-id, data-field))
 //   dead letter     "dead-letter-state" (badge pending|replayed), "dead-letter-reason", "dead-letter-origin",
-//                   "original-record" (tr[data-field]), "edit-form" (inputs #edit-<field>, name=<field>,
+//                   "original-record" (tr[data-field]), "original-row" (details: the CSV row), "edit-form" (inputs #edit-<field>, name=<field>,
 //                   data-field), "field-error" (data-field; next to its input), "dry-run", "replay",
-//                   "reset-edits", "replay-result" > "replay-batch-link", "replay-outcome" (data-outcome)
+//                   "reset-edits", "replay-result" > "dry-run-item" / "dry-run-masked" / "replay-batch-link",
+//                   "replay-outcome" (data-outcome: the record's outcome in the replay batch)
 //   sync jobs       "job-list" > "job-row" (data-job, data-running true|false) > "run-now", "run-batch-link",
 //                   "job-facts", "job-runs" > "batch-row"
 //   sign-in         "sign-in-form" > "api-key" (password input), "sign-in" (submit); "sign-in-error"
