@@ -120,7 +120,8 @@ export function connectionRow(c) {
   const rl = c.rate_limit;
   const latency = c.latency_ms || {};
   return h('tr', { 'data-testid': 'connection-row', 'data-connection': c.name, 'data-state': c.state },
-    td(h('strong', null, c.name)),
+    td([h('strong', null, c.name),
+      h('a', { class: 'sub', href: `/console/dead-letters?connection=${encodeURIComponent(c.name)}`, 'aria-label': `Dead letters of ${c.name}` }, 'dead letters')]),
     td(c.provider),
     td(badge(c.state)),
     h('td', { class: 'num nowrap', 'data-col': 'in_flight' },

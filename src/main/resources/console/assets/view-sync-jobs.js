@@ -81,7 +81,8 @@ function jobCard(ctx, name, refresh) {
 
   const el = h('section', { class: 'panel job', 'data-testid': 'job-row', 'data-job': name, 'aria-labelledby': headingId },
     h('div', { class: 'job-head' }, h('h2', { id: headingId }, name), state, runNow),
-    jobNotice, factsSlot, h('h3', null, 'Last runs'), noRuns, wrap);
+    jobNotice, factsSlot, h('h3', null, 'Last runs'), noRuns, wrap,
+    h('p', { class: 'more' }, h('a', { href: `/console/batches?kind=sync-job&q=${encodeURIComponent(name)}` }, `All runs of ${name} →`)));
 
   const update = (job) => {
     el.dataset.running = String(Boolean(job.running));
