@@ -64,8 +64,9 @@ function guarded(ctx, slot, what, fn) {
 
 function outcomesPanel(ctx, settings) {
   const slot = h('div', { class: 'status-slot' });
-  const chartBox = h('div', { class: 'chart', 'data-testid': 'outcomes-chart', role: 'img', 'aria-label': 'Records by outcome over time' });
-  const totals = h('p', { class: 'totals', 'data-testid': 'outcome-totals' });
+  // The totals line below is the chart's text alternative; the legend (click to hide an outcome) stays reachable.
+  const chartBox = h('div', { class: 'chart', 'data-testid': 'outcomes-chart', 'aria-describedby': 'outcome-totals' });
+  const totals = h('p', { class: 'totals', id: 'outcome-totals', 'data-testid': 'outcome-totals' });
   const chart = outcomesChart(chartBox);
   ctx.onCleanup(() => chart.destroy());
 
