@@ -139,7 +139,7 @@ export function connectionRow(c) {
 }
 
 function rateLimit(rl) {
-  const text = `${fmtNum(rl.used)} / ${fmtNum(rl.limit)} per ${fmtSeconds(rl.per_seconds)}`;
+  const text = `${fmtNum(rl.used)} / ${fmtNum(rl.limit)} per ${fmtNum(rl.per_seconds)}s`;
   const share = rl.limit > 0 ? Math.min(1, rl.used / rl.limit) : 0;
   const bar = h('span', { class: `meter${share >= 0.9 ? ' meter-high' : ''}`, 'aria-hidden': 'true' }, h('span'));
   bar.firstChild.style.width = `${Math.round(share * 100)}%`;
