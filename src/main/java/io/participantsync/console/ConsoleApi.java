@@ -620,11 +620,13 @@ public final class ConsoleApi {
                         + "replayed: {}", batchId, c.entry().name(), ex.getMessage());
             }
         };
+        String name = "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? "" : "s");
+        // in the store before the 202: the status_url answers at once (opening the batch finds it running)
+        store.batchStarted(batchId, DeadLetterReplay.SOURCE_KIND, name, null);
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.BATCH_ID, batchId);
         headers.put(Headers.SOURCE_KIND, DeadLetterReplay.SOURCE_KIND);
-        headers.put(Headers.SOURCE_NAME, "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? ""
-                : "s"));
+        headers.put(Headers.SOURCE_NAME, name);
         headers.put(Headers.REPORT_PATH, reportDir.resolve(safeName(batchId) + ".report.json").toString());
         headers.put(Headers.OUTCOME_LISTENER, listener);
         List<ParticipantUpdate> updates = claimed.stream().map(Candidate::record).toList();
