@@ -861,11 +861,7 @@ public final class ConsoleApi {
     }
 
     private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+        return ApiProblem.printable(s);
     }
 
     private static String safeName(String s) {
