@@ -316,6 +316,7 @@ public final class ConsoleApi {
                 .map(n -> connections.find(n).orElseThrow()).toList()) {
             ConnectionGate gate = configured.get(c.name());
             List<ConnectionHolds.Reason> holds = gates.holds().reasons(c.name());
+            ConnectionStats.Snapshot s = stats.snapshot(c.name());
             ObjectNode item = items.addObject();
             item.put("name", c.name());
             item.put("provider", c.provider());
@@ -323,7 +324,7 @@ public final class ConsoleApi {
             if (gate != null && gate.state() != CircuitBreaker.State.CLOSED
                     || holds.contains(ConnectionHolds.Reason.CIRCUIT_BREAKER)) {
                 state = "breaker_open";
-            } else if (holds.contains(ConnectionHolds.Reason.TOKEN_LIMIT)) {
+            } else if (holds.contains(ConnectionHolds.Reason.TOKEN_LIMIT) || s.tokenFailing()) {
                 state = "token_failing";
             } else if (holds.contains(ConnectionHolds.Reason.RATE_LIMIT)) {
                 state = "rate_limited";
@@ -339,7 +340,6 @@ public final class ConsoleApi {
             } else {
                 item.putNull("rate_limit");
             }
-            ConnectionStats.Snapshot s = stats.snapshot(c.name());
             if (s.p50Millis() != null) {
                 item.putObject("latency_ms").put("p50", s.p50Millis()).put("p95", s.p95Millis());
             } else {
