@@ -40,6 +40,10 @@ import io.participantsync.observe.SyncMetrics;
 import io.participantsync.provider.ProviderAdapter;
 import io.participantsync.provider.ProviderRegistry;
 import io.participantsync.queue.Queues;
+import io.participantsync.console.ConnectionStats;
+import io.participantsync.console.ConsoleApi;
+import io.participantsync.console.ConsoleFiles;
+import io.participantsync.deadletter.DeadLetterReplay;
 import io.participantsync.state.BatchHistory;
 import io.participantsync.state.CheckpointStore;
 import io.participantsync.state.StateStore;
@@ -135,7 +139,8 @@ public final class ParticipantSync implements AutoCloseable {
         this.dispatcher = new Dispatcher(providers, connections, syncState == null ? ChangeDetector.NONE : syncState,
                 coreCheckpoints);
         if (stateStore != null) {
-            batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000)));
+            batches.addListener(new BatchHistory(stateStore, settings.getLong("state.max-stored-report-rows", 100_000),
+                    deadLetters.dir()));
         }
         this.csvReader = new CsvRecordReader(CsvOptions.parse(settings.get("csv.delimiter", "auto"),
                 settings.get("csv.field-mapping"), "csv").withLimits(
@@ -163,7 +168,8 @@ public final class ParticipantSync implements AutoCloseable {
         ParticipantTurns turns = new ParticipantTurns();
         this.admission = new Admission(maxWaiting);
         gates.countHoldingWith(admission::holding);
-        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics),
+        ConnectionStats connectionStats = new ConnectionStats(clock);
+        OutcomeRecorder recorder = new OutcomeRecorder(batches, deadLetters, clock, List.of(metrics, connectionStats),
                 coreCheckpoints, turns, admission);
         if (syncState != null) {
             recorder.addListener(syncState);
@@ -173,7 +179,10 @@ public final class ParticipantSync implements AutoCloseable {
         camelProperties.setProperty("camel.server.max-body-size", Long.toString(maxBodyBytes));
         main.setOverrideProperties(withEdges ? camelProperties : oneShot(camelProperties));
         main.configure().withRoutesIncludePattern(withEdges ? routesPattern(settings) : null);
-        ProviderCalls calls = new ProviderCalls(gates, tokens, metrics);
+        ProviderCalls calls = new ProviderCalls(gates, tokens, (connection, status, nanos) -> {
+            metrics.onCall(connection, status, nanos);
+            connectionStats.onCall(connection, status, nanos);
+        });
         main.configure().addRoutesBuilder(new DeliveryRetries(recorder, policy, gates, calls));
         main.configure().addRoutesBuilder(new CoreRoutes(dispatcher, calls, recorder, batches, turns, admission,
                 connections, coreCheckpoints, clock, maxReaders));
@@ -210,6 +219,11 @@ public final class ParticipantSync implements AutoCloseable {
             main.bind("httpIntakeResponder", httpIntake.responder());
             // requests routed asynchronously: a ?wait holds no server worker thread
             main.bind("platform-http-engine", new NonBlockingHttpEngine());
+            // the operations console: its JSON endpoints and its static files (routes/api-console.camel.yaml)
+            main.bind("consoleApi", new ConsoleApi(stateStore, httpIntake, gates, connections, connectionStats,
+                    syncJobs, new DeadLetterReplay(deadLetters.dir(), clock), checkpoints::deleteSource,
+                    this::producerTemplate, dataDir.resolve("batches"), clock));
+            main.bind("consoleFiles", new ConsoleFiles());
         }
         // header, read and idle timeouts of the HTTP servers (the servers use the Vert.x instance of the registry)
         this.vertx = withEdges ? httpServerVertx(settings) : null;

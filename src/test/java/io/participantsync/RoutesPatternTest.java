@@ -48,7 +48,7 @@ class RoutesPatternTest {
     @Test
     void givenDefaultEdges_thenShippedInsideTheJar() {
         for (String edge : new String[] {"intake-csv", "intake-http", "intake-jms", "intake-kafka", "intake-schedule",
-            "api-sync-jobs"}) {
+            "api-sync-jobs", "api-console"}) {
             assertThat(ParticipantSync.class.getResource("/routes/" + edge + ".camel.yaml")).as(edge).isNotNull();
         }
     }

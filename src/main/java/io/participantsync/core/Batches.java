@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.participantsync.deadletter.DeadLetterWriter;
 import io.participantsync.deadletter.Redaction;
 import io.participantsync.deadletter.SecureFiles;
+import io.participantsync.model.CanonicalFields;
 import io.participantsync.model.DeliveryOutcome;
 import io.participantsync.model.Outcome;
 import io.participantsync.model.ParticipantUpdate;
@@ -239,6 +240,10 @@ public final class Batches {
                     g.writeNumberField("row", u.source().row());
                 }
                 g.writeStringField("correlation_id", u.source().correlationId());
+                String participant = participant(u);
+                if (participant != null) {
+                    g.writeStringField("participant", participant);
+                }
                 g.writeStringField("provider", u.provider());
                 g.writeStringField("connection", o.connection());
                 g.writeStringField("outcome", o.outcome().label());
@@ -342,6 +347,27 @@ public final class Batches {
             return new BatchReport(id, kind, name, startedAt, finishedAt, c, bp, List.copyOf(allNotes), reportFile,
                     new ArrayList<>(rejectedCsv), failure);
         }
+    }
+
+    /**
+     * Which participant a record is about, for people reading a report or the console: its locator fields
+     * ({@code contract_id=1001, participant_id=7}), never a sensitive value; null when it has none.
+     */
+    static String participant(ParticipantUpdate u) {
+        StringBuilder b = new StringBuilder();
+        for (var f : u.fields().entrySet()) {
+            if (CanonicalFields.LOCATORS.contains(f.getKey()) && !CanonicalFields.isSensitive(f.getKey())
+                    && f.getValue() != null && !f.getValue().isBlank()) {
+                if (b.length() > 0) {
+                    b.append(", ");
+                }
+                b.append(f.getKey()).append('=').append(f.getValue().trim());
+            }
+        }
+        if (b.length() == 0) {
+            return null;
+        }
+        return b.length() > 500 ? b.substring(0, 500) + "…" : b.toString();
     }
 
     /** For tests: ids of the open batches. */

@@ -182,6 +182,54 @@ public final class DeadLetterReplay {
         return out;
     }
 
+    /**
+     * The dead letter at {@code location} ({@code <file>#<line>}, as a report or the state store names it, or an
+     * older form's file), when it is there and not replayed yet; it can then be {@link #markReplayed marked}.
+     */
+    public java.util.Optional<Entry> at(String location) {
+        int hash = location.lastIndexOf('#');
+        Path file = Path.of(hash < 0 ? location : location.substring(0, hash));
+        Path absolute = file.toAbsolutePath().normalize();
+        Path root = dir.toAbsolutePath().normalize();
+        if (!absolute.startsWith(root) || !Files.isRegularFile(absolute)) {
+            return java.util.Optional.empty();
+        }
+        String name = root.relativize(absolute).toString().replace('\\', '/');
+        List<String> notes = new ArrayList<>();
+        List<Entry> found = new ArrayList<>();
+        Filter all = new Filter(null, null, null, null);
+        if (hash < 0) {
+            try {
+                Entry e = read(file, name);
+                return java.util.Optional.ofNullable(e);
+            } catch (IOException | RuntimeException ex) {
+                return java.util.Optional.empty();
+            }
+        }
+        int line;
+        try {
+            line = Integer.parseInt(location.substring(hash + 1));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+        findLines(file, name, all, notes, found);
+        return found.stream().filter(e -> e.line() == line).findFirst();
+    }
+
+    /** Where a dead-letter file moved once all its letters were replayed (the newest day first); null if not found. */
+    public Path replayedLocation(Path file) {
+        Path replayed = dir.resolve(REPLAYED);
+        if (!Files.isDirectory(replayed)) {
+            return null;
+        }
+        try (Stream<Path> days = Files.list(replayed)) {
+            return days.sorted(Comparator.reverseOrder()).map(d -> d.resolve(file.getFileName()))
+                    .filter(Files::isRegularFile).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Reads the lines of one JSON-lines file not yet replayed; notes the ones that cannot be read. */
     private void findLines(Path f, String name, Filter filter, List<String> notes, List<Entry> out) {
         Lines state = new Lines();

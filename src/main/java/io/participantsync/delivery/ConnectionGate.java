@@ -126,6 +126,11 @@ public final class ConnectionGate implements AutoCloseable {
         };
     }
 
+    /** Calls counted in the rate limit's window now; -1 when the connection has no rate limit. */
+    public int rateLimitUsed() {
+        return limiter == null ? -1 : limiter.used();
+    }
+
     /** Calls on this connection now in flight (between their admission and the end of their answer). */
     public int inFlight() {
         lock.lock();

@@ -87,6 +87,23 @@ public final class SlidingWindowLimiter {
         }
     }
 
+    /** Calls counted in the window now: those in flight and those that ended less than a window ago. */
+    public int used() {
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            int n = 0;
+            for (long end : ends) {
+                if (end == IN_FLIGHT || end != UNUSED && end + windowNanos > now) {
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private Permit grantIfFree(long now) {
         if (waitNanos(now) > 0) {
             return null;

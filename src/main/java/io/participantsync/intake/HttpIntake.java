@@ -437,7 +437,7 @@ public final class HttpIntake implements BatchListener {
     }
 
     /** The batch as the API shows it: the full report once completed, else status and counts so far. */
-    Optional<ObjectNode> status(String batchId) {
+    public Optional<ObjectNode> status(String batchId) {
         Optional<StoredBatch> stored = store.findBatch(batchId);
         if (stored.isPresent() && stored.get().finished()) {
             return Optional.of(completedReport(stored.get()));
@@ -571,6 +571,25 @@ public final class HttpIntake implements BatchListener {
      */
     public void authenticate(Exchange e) {
         begin(e);
+    }
+
+    /** Whether API keys are configured (else only loopback clients may use the API). */
+    public boolean keysConfigured() {
+        return !keys.isEmpty();
+    }
+
+    /**
+     * Lets a request for the console's static files through: anyone when API keys are configured (the files hold
+     * no data, and the sign-in page must load), else loopback clients only, as for the API.
+     *
+     * @throws ApiProblem 403 for a client that may not use the API
+     */
+    public void allowConsoleFiles(Exchange e) {
+        e.setProperty(PATH, e.getIn().getHeader(Exchange.HTTP_PATH, String.class));
+        if (keys.isEmpty()) {
+            e.setProperty(REQUEST_ID, UUID.randomUUID().toString());
+            keys.check(null, remoteAddress(e));
+        }
     }
 
     private void begin(Exchange e) {

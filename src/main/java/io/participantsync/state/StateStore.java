@@ -167,6 +167,75 @@ public final class StateStore implements AutoCloseable {
                 + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", jobName);
     }
 
+    /** Which batches to list; a null part matches all. {@code status} may also be {@code problems}. */
+    public record BatchFilter(String kind, String status, Instant since, Instant until, String text) {
+    }
+
+    /** Where a page of batches starts: below this (started_at, batch_id), newest first. */
+    public record BatchCursor(Instant startedAt, String batchId) {
+    }
+
+    /**
+     * A page of batches, newest started first, below {@code before} (null: from the newest); {@code limit + 1} are
+     * read so the caller knows whether there is a next page.
+     */
+    public List<StoredBatch> listBatches(BatchFilter f, BatchCursor before, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT batch_id, source_kind, source_name, job_name, status, "
+                + "started_at, finished_at, received, updated, unchanged, rejected, failed, NULL AS report_json "
+                + "FROM batch WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.kind() != null) {
+            sql.append(" AND source_kind = ?");
+            args.add(f.kind());
+        }
+        if ("problems".equals(f.status())) {
+            sql.append(" AND status <> 'running' AND (rejected > 0 OR failed > 0)");
+        } else if (f.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(f.status());
+        }
+        if (f.since() != null) {
+            sql.append(" AND started_at >= ?");
+            args.add(ts(f.since()));
+        }
+        if (f.until() != null) {
+            sql.append(" AND started_at < ?");
+            args.add(ts(f.until()));
+        }
+        if (f.text() != null) {
+            sql.append(" AND LOWER(source_name) LIKE ? ESCAPE '\\'");
+            args.add("%" + BatchRecords.escapeLike(f.text().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        if (before != null) {
+            sql.append(" AND (started_at < ? OR (started_at = ? AND batch_id < ?))");
+            args.add(ts(before.startedAt()));
+            args.add(ts(before.startedAt()));
+            args.add(before.batchId());
+        }
+        sql.append(" ORDER BY started_at DESC, batch_id DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        return queryBatches(sql.toString(), args.toArray());
+    }
+
+    /** Outcome counts of the batches finished in [from, to), summed per bucket of {@code bucketSeconds}. */
+    public List<long[]> outcomeBuckets(Instant from, Instant to, long bucketSeconds) {
+        String sql = "SELECT FLOOR(EXTRACT(EPOCH FROM finished_at) / " + bucketSeconds + ") AS b, SUM(updated), "
+                + "SUM(unchanged), SUM(rejected), SUM(failed) FROM batch WHERE finished_at >= ? AND finished_at < ? "
+                + "GROUP BY FLOOR(EXTRACT(EPOCH FROM finished_at) / " + bucketSeconds + ")";
+        List<long[]> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, ts(from), ts(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new long[] {rs.getLong(1) * bucketSeconds, rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateStoreException("cannot count outcomes: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     // ---- idempotency keys ----------------------------------------------------------------------------------
 
     /**

@@ -1,0 +1,356 @@
+package io.participantsync.state;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Every record's outcome as a row of the state store ({@code batch_record}, V6), for the console and its JSON API:
+ * a batch's records, filtered by outcome and paged by their order, and the dead-letter list (records with a dead
+ * letter, pending or replayed). Rows are written in one transaction when a batch closes, from its report file, so
+ * delivering a record costs nothing more; the queries page by keyset on indexed columns.
+ */
+public final class BatchRecords {
+
+    /** {@code dl_state} of a record whose dead letter waits to be replayed. */
+    static final String PENDING = "P";
+    /** {@code dl_state} of a record whose dead letter was replayed. */
+    static final String REPLAYED = "R";
+
+    private static final int INSERT_BATCH = 500;
+
+    private final DataSource dataSource;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public BatchRecords(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** One record's outcome as stored. */
+    public record Row(long recordNo, String batchId, int seq, long pos, Long row, String source, String participant,
+            String provider, String connection, String outcome, Integer httpStatus, String errorCategory,
+            String message, String providerCode, String providerMessage, int attempts, Boolean verified,
+            String deadLetter, String deadLetterState, Instant recordedAt, String replayedBy, Instant replayedAt) {
+
+        public boolean hasDeadLetter() {
+            return deadLetterState != null;
+        }
+
+        /** Whether its dead letter waits to be replayed. */
+        public boolean pending() {
+            return PENDING.equals(deadLetterState);
+        }
+    }
+
+    /** A page of rows and the cursor of the next one (null when there is none). */
+    public record Page<T>(List<T> items, String next) {
+    }
+
+    /**
+     * Stores the rows of a batch report file ({@code rows} array) under {@code batchId}, replacing any stored
+     * before (a batch resumed after a crash closes again). Returns how many were stored.
+     */
+    public long storeFromReport(String batchId, Path reportFile, Instant recordedAt) {
+        JsonFactory factory = json.getFactory();
+        try (JsonParser p = factory.createParser(reportFile.toFile()); Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM batch_record WHERE batch_id = ?");
+                    PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record (batch_id, seq, row_no, "
+                            + "source_name, participant, provider, connection_name, outcome, http_status, "
+                            + "error_category, message, provider_code, provider_message, attempts, verified, "
+                            + "dead_letter, dl_state, recorded_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            + "?, ?, ?, ?, ?, ?, ?, ?)")) {
+                delete.setString(1, batchId);
+                delete.executeUpdate();
+                Timestamp at = Timestamp.from(recordedAt);
+                long seq = 0;
+                if (toRows(p)) {
+                    int pending = 0;
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        JsonNode r = json.readTree(p);
+                        seq++;
+                        bindRow(ps, batchId, (int) seq, r, at);
+                        ps.addBatch();
+                        if (++pending == INSERT_BATCH) {
+                            ps.executeBatch();
+                            pending = 0;
+                        }
+                    }
+                    if (pending > 0) {
+                        ps.executeBatch();
+                    }
+                }
+                c.commit();
+                return seq;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the rows of report " + reportFile, e);
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot store the records of batch " + batchId, e);
+        }
+    }
+
+    /** Moves the parser onto the report's {@code rows} array; false when it has none. */
+    private static boolean toRows(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return false;
+        }
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("rows".equals(name) && value == JsonToken.START_ARRAY) {
+                return true;
+            }
+            p.skipChildren();
+        }
+        return false;
+    }
+
+    private static void bindRow(PreparedStatement ps, String batchId, int seq, JsonNode r, Timestamp at)
+            throws SQLException {
+        ps.setString(1, batchId);
+        ps.setInt(2, seq);
+        setLong(ps, 3, r.path("row"));
+        ps.setString(4, text(r, "source", 500));
+        ps.setString(5, text(r, "participant", 1000));
+        ps.setString(6, text(r, "provider", 100));
+        ps.setString(7, text(r, "connection", 200));
+        ps.setString(8, r.path("outcome").asText("failed"));
+        if (r.path("http_status").isInt()) {
+            ps.setInt(9, r.path("http_status").asInt());
+        } else {
+            ps.setNull(9, Types.INTEGER);
+        }
+        ps.setString(10, text(r, "error_category", 40));
+        ps.setString(11, text(r, "message", 4000));
+        ps.setString(12, text(r, "provider_code", 200));
+        ps.setString(13, text(r, "provider_message", 4000));
+        ps.setInt(14, r.path("attempts").asInt(0));
+        if (r.path("verified").isBoolean()) {
+            ps.setBoolean(15, r.path("verified").asBoolean());
+        } else {
+            ps.setNull(15, Types.BOOLEAN);
+        }
+        String deadLetter = text(r, "dead_letter", 1000);
+        ps.setString(16, deadLetter);
+        ps.setString(17, deadLetter == null ? null : PENDING);
+        ps.setTimestamp(18, at);
+        // a file's records in its row order; others (queue, HTTP JSON, replay) in the order of their outcomes
+        ps.setLong(19, r.path("row").isNumber() && r.path("row").asLong() > 0 ? r.path("row").asLong() : seq);
+    }
+
+    private static void setLong(PreparedStatement ps, int i, JsonNode n) throws SQLException {
+        if (n.canConvertToLong() && n.isNumber()) {
+            ps.setLong(i, n.asLong());
+        } else {
+            ps.setNull(i, Types.BIGINT);
+        }
+    }
+
+    private static String text(JsonNode r, String field, int max) {
+        JsonNode n = r.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        String s = n.asText();
+        return s.length() > max ? s.substring(0, max - 1) + "…" : s;
+    }
+
+    // ---- queries -------------------------------------------------------------------------------------------
+
+    /**
+     * A batch's records of the given outcomes (null or empty: all), in their source's order (a file's rows), else
+     * the order their outcomes were recorded, after the cursor {@code after} ({@code <pos>.<seq>}, null: first).
+     */
+    public Page<Row> records(String batchId, List<String> outcomes, String after, int limit) {
+        long afterPos = 0;
+        long afterSeq = 0;
+        if (after != null) {
+            String[] parts = after.split("\\.", 2);
+            try {
+                afterPos = Long.parseLong(parts[0]);
+                afterSeq = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a cursor: " + after);
+            }
+        }
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE batch_id = ? "
+                + "AND (pos > ? OR (pos = ? AND seq > ?))");
+        List<Object> args = new ArrayList<>(List.of(batchId, afterPos, afterPos, afterSeq));
+        if (outcomes != null && !outcomes.isEmpty()) {
+            sql.append(" AND outcome IN (").append("?, ".repeat(outcomes.size() - 1)).append("?)");
+            args.addAll(outcomes);
+        }
+        sql.append(" ORDER BY pos, seq FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        List<Row> rows = query(sql.toString(), args);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            Row last = rows.get(limit - 1);
+            next = last.pos() + "." + last.seq();
+        }
+        return new Page<>(List.copyOf(rows), next);
+    }
+
+    /** Whether any record of the batch is stored. */
+    public boolean hasRecords(String batchId) {
+        return !query("SELECT * FROM batch_record WHERE batch_id = ? FETCH FIRST 1 ROWS ONLY", List.of(batchId))
+                .isEmpty();
+    }
+
+    /** Which dead letters to list; a null part matches all. {@code state}: pending, replayed or all. */
+    public record DeadLetterFilter(String provider, String connection, String category, Instant since, Instant until,
+            String text, String state) {
+    }
+
+    /** Dead letters, newest first, before the record number {@code beforeNo} (0: from the newest). */
+    public Page<Row> deadLetters(DeadLetterFilter f, long beforeNo, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE ");
+        List<Object> args = new ArrayList<>();
+        switch (f.state() == null ? "pending" : f.state()) {
+            case "replayed" -> sql.append("dl_state = 'R'");
+            case "all" -> sql.append("dl_state IN ('P', 'R')");
+            default -> sql.append("dl_state = 'P'");
+        }
+        if (beforeNo > 0) {
+            sql.append(" AND record_no < ?");
+            args.add(beforeNo);
+        }
+        if (f.provider() != null) {
+            sql.append(" AND provider = ?");
+            args.add(f.provider());
+        }
+        if (f.connection() != null) {
+            sql.append(" AND connection_name = ?");
+            args.add(f.connection());
+        }
+        if (f.category() != null) {
+            sql.append(" AND outcome = ?");
+            args.add(f.category());
+        }
+        if (f.since() != null) {
+            sql.append(" AND recorded_at >= ?");
+            args.add(Timestamp.from(f.since()));
+        }
+        if (f.until() != null) {
+            sql.append(" AND recorded_at < ?");
+            args.add(Timestamp.from(f.until()));
+        }
+        if (f.text() != null) {
+            String like = "%" + escapeLike(f.text().toLowerCase(Locale.ROOT)) + "%";
+            sql.append(" AND (LOWER(message) LIKE ? ESCAPE '\\' OR LOWER(provider_message) LIKE ? ESCAPE '\\' "
+                    + "OR LOWER(participant) LIKE ? ESCAPE '\\' OR LOWER(source_name) LIKE ? ESCAPE '\\')");
+            args.add(like);
+            args.add(like);
+            args.add(like);
+            args.add(like);
+        }
+        sql.append(" ORDER BY record_no DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        List<Row> rows = query(sql.toString(), args);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            next = Long.toString(rows.get(limit - 1).recordNo());
+        }
+        return new Page<>(List.copyOf(rows), next);
+    }
+
+    /** The record {@code recordNo}, if stored. */
+    public Optional<Row> record(long recordNo) {
+        List<Row> rows = query("SELECT * FROM batch_record WHERE record_no = ?", List.of(recordNo));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /**
+     * Claims the pending dead letter of record {@code recordNo} for the replay batch {@code batchId}: true for the
+     * one caller that claims it, false when it is replayed (or claimed) already or has no dead letter.
+     */
+    public boolean claimReplay(long recordNo, String batchId, Instant at) {
+        return update("UPDATE batch_record SET dl_state = 'R', replayed_by = ?, replayed_at = ? "
+                + "WHERE record_no = ? AND dl_state = 'P'", batchId, Timestamp.from(at), recordNo) == 1;
+    }
+
+    /** Gives a claim back (its replay could not be started). */
+    public void releaseReplay(long recordNo, String batchId) {
+        update("UPDATE batch_record SET dl_state = 'P', replayed_by = NULL, replayed_at = NULL "
+                + "WHERE record_no = ? AND replayed_by = ?", recordNo, batchId);
+    }
+
+    /** Marks the dead letter at {@code location} replayed by {@code batchId} (a replay not started here). */
+    public void markReplayed(String location, String batchId, Instant at) {
+        update("UPDATE batch_record SET dl_state = 'R', replayed_by = ?, replayed_at = ? "
+                + "WHERE dead_letter = ? AND dl_state = 'P'", batchId, Timestamp.from(at), location);
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("state store update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Row> query(String sql, List<Object> args) {
+        List<Row> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot read batch records: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        long rowNo = rs.getLong("row_no");
+        Long row = rs.wasNull() ? null : rowNo;
+        int status = rs.getInt("http_status");
+        Integer http = rs.wasNull() ? null : status;
+        boolean v = rs.getBoolean("verified");
+        Boolean verified = rs.wasNull() ? null : v;
+        Timestamp replayedAt = rs.getTimestamp("replayed_at");
+        return new Row(rs.getLong("record_no"), rs.getString("batch_id"), rs.getInt("seq"), rs.getLong("pos"), row,
+                rs.getString("source_name"), rs.getString("participant"), rs.getString("provider"),
+                rs.getString("connection_name"), rs.getString("outcome"), http, rs.getString("error_category"),
+                rs.getString("message"), rs.getString("provider_code"), rs.getString("provider_message"),
+                rs.getInt("attempts"), verified, rs.getString("dead_letter"), rs.getString("dl_state"),
+                rs.getTimestamp("recorded_at").toInstant(), rs.getString("replayed_by"),
+                replayedAt == null ? null : replayedAt.toInstant());
+    }
+
+    static String escapeLike(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
