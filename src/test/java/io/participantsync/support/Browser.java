@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -194,6 +195,8 @@ public final class Browser implements AutoCloseable {
     /** As {@link #waitUntil(String, Function)} with another bound. */
     public <T> T waitUntil(String what, Duration atMost, Function<WebDriver, T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, atMost, Duration.ofMillis(100));
+        // the console re-renders a table row when its data changes: an element read a moment ago may be gone
+        wait.ignoring(StaleElementReferenceException.class);
         wait.withMessage(() -> what + " (at " + path() + ")");
         return wait.until(condition::apply);
     }
