@@ -139,6 +139,12 @@ export function batchStatusBadge(batch) {
   return badge(batch.status);
 }
 
+/** The provider's message when the service's message does not already contain it. */
+export function extraProviderMessage(message, providerMessage) {
+  if (!providerMessage) return null;
+  return message && message.includes(providerMessage) ? null : providerMessage;
+}
+
 // ---- tables -------------------------------------------------------------------------------------------------
 
 /** A table inside a horizontally scrolling, keyboard-focusable wrapper. columns: [{label, num}] */

@@ -22,6 +22,9 @@ export function dryRunList(items, { linkIds = true } = {}) {
       req ? h('div', { class: 'request' },
         h('code', { class: 'request-line' }, `${req.method || ''} ${req.url || ''}`),
         req.body != null && req.body !== '' ? h('pre', { class: 'request-body' }, bodyText(req.body)) : null) : null,
+      item.reason ? h('p', { class: 'muted' }, item.reason) : null,
+      item.masked && item.masked.length
+        ? h('p', { class: 'muted', 'data-testid': 'dry-run-masked' }, `Masked in the dead letter, not sent: ${item.masked.join(', ')}`) : null,
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) =>
         h('li', { 'data-testid': 'dry-run-problem', 'data-field': p.field }, p.field ? h('strong', null, `${p.field}: `) : null, p.message))) : null);
   }));

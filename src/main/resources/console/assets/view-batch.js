@@ -2,7 +2,7 @@
 
 import {
   h, fill, td, timeEl, fmtNum, fmtDuration, badge, batchStatusBadge, dataTable, syncRows, emptyState, errorBox,
-  notice, facts, section, link, deadLetterHref, isAbort, errorText,
+  notice, facts, section, link, deadLetterHref, isAbort, errorText, extraProviderMessage,
 } from './dom.js';
 import { getJson, download } from './api.js';
 import { pageHeading, pager, navigate, withQuery } from './router.js';
@@ -146,7 +146,7 @@ const RECORD_COLUMNS = [
 
 export function recordRow(r) {
   const verified = r.verified == null ? '—' : r.verified ? 'yes' : 'no';
-  const providerMessage = r.provider_message && r.provider_message !== r.message ? r.provider_message : null;
+  const providerMessage = extraProviderMessage(r.message, r.provider_message);
   return h('tr', { 'data-testid': 'record-row', 'data-outcome': r.outcome, 'data-row': r.row, 'data-seq': r.seq },
     h('td', { class: 'num', title: r.source ? `${r.source}, record ${r.seq}` : null }, r.row == null ? '—' : fmtNum(r.row)),
     td(r.participant ?? '—', { class: 'participant' }),

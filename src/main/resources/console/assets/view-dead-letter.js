@@ -56,7 +56,7 @@ export async function deadLetterView(ctx) {
         ['Connection', dl.connection, 'connection'],
         ['Participant', dl.participant, 'participant'],
       ], 'dead-letter-origin'))),
-    section('Original record', recordTable(dl)),
+    section('Original record', recordTable(dl), originalRow(dl)),
     section('Fix and replay', editForm(ctx, dl, () => showState())),
   );
 }
@@ -77,6 +77,17 @@ function recordTable(dl) {
         h('td', null, isMasked(dl, name)
           ? h('span', { class: 'muted' }, '*** (masked: not kept)')
           : valueText(record[name])))))));
+}
+
+/** The row as it was in its CSV file (when the dead letter came from one). */
+function originalRow(dl) {
+  const row = dl.original_row;
+  if (!row || typeof row !== 'object') return null;
+  const names = Object.keys(row).filter((k) => row[k] != null && row[k] !== '');
+  return h('details', { class: 'original-row', 'data-testid': 'original-row' },
+    h('summary', null, `The row as it was in ${dl.source || 'its file'}${dl.row != null ? ` (row ${fmtNum(dl.row)})` : ''}: non-empty cells`),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'data fields' },
+      h('tbody', null, names.map((name) => h('tr', null, h('th', { scope: 'row' }, h('code', null, name)), h('td', null, String(row[name]))))))));
 }
 
 function valueText(v) {
@@ -151,8 +162,9 @@ function editForm(ctx, dl, onReplayed) {
     first?.focus();
     return rest;
   };
+  const blocked = () => Boolean(dl.replayed_by) || dl.replayable === false;
   const setBusy = (on) => {
-    dryRun.disabled = replay.disabled = reset.disabled = on || Boolean(dl.replayed_by);
+    dryRun.disabled = replay.disabled = reset.disabled = on || blocked();
   };
   setBusy(false);
 
@@ -167,7 +179,7 @@ function editForm(ctx, dl, onReplayed) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    if (dl.replayed_by) return;
+    if (blocked()) return;
     clearErrors();
     setBusy(true);
     result.replaceChildren(notice('info', 'Dry run…'));
@@ -192,7 +204,7 @@ function editForm(ctx, dl, onReplayed) {
   });
 
   replay.addEventListener('click', async () => {
-    if (dl.replayed_by) return;
+    if (blocked()) return;
     clearErrors();
     setBusy(true);
     result.replaceChildren(notice('info', 'Replaying…'));
@@ -232,9 +244,12 @@ function editForm(ctx, dl, onReplayed) {
     await followOutcome(ctx, data.batch_id, outcome);
   });
 
-  return h('div', null, dl.replayed_by
+  const intro = dl.replayed_by
     ? notice('info', 'Already replayed: it cannot be replayed again. If it failed again, its new dead letter is in the list.')
-    : null, general, form, result);
+    : dl.replayable === false
+      ? notice('warn', 'This dead letter can no longer be replayed: its file is no longer in the dead-letter folder.')
+      : h('p', { class: 'muted' }, 'Change a value to send the new one. A field left empty is not sent (the provider keeps what it has).');
+  return h('div', null, intro, general, form, result);
 }
 
 async function reload(ctx, dl, onReplayed, setBusy) {

@@ -3,7 +3,7 @@
 
 import {
   h, td, timeEl, badge, dataTable, emptyState, errorBox, notice, link, batchHref, deadLetterHref, dayStart,
-  isAbort, errorText, fmtNum,
+  isAbort, errorText, fmtNum, extraProviderMessage,
 } from './dom.js';
 import { getJson, postJson } from './api.js';
 import { pageHeading, pager } from './router.js';
@@ -170,8 +170,10 @@ function replayError(err) {
         link(deadLetterHref(e.id), `#${e.id}`), e.field ? ` ${e.field}: ` : ': ', e.message))));
   }
   if (err.status === 409) {
-    return notice('warn', `Nothing was replayed: ${errorText(err)} (they were already replayed, perhaps from another tab). `,
-      link('/console/dead-letters' + location.search, 'Reload the list'));
+    const skipped = err.problem && Array.isArray(err.problem.skipped) ? err.problem.skipped : [];
+    return notice('warn', `Nothing was replayed: ${errorText(err)}. `,
+      link('/console/dead-letters' + location.search, 'Reload the list'),
+      skipped.length ? h('ul', null, skipped.map((s) => h('li', null, link(deadLetterHref(s.id), `#${s.id}`), `: ${s.reason}`))) : null);
   }
   return errorBox(err, 'Replay failed');
 }
@@ -201,7 +203,7 @@ export function deadLetterRow(d) {
     h('td', { class: 'message' },
       d.error_category ? h('span', { class: 'tag' }, d.error_category) : null,
       h('span', null, d.message ?? ''),
-      d.provider_message && d.provider_message !== d.message
+      extraProviderMessage(d.message, d.provider_message)
         ? h('span', { class: 'sub' }, `Provider${d.provider_code ? ` ${d.provider_code}` : ''}: ${d.provider_message}`) : null),
     td([link(batchHref(d.batch_id), d.source || d.batch_id), d.row != null ? h('span', { class: 'sub' }, `row ${fmtNum(d.row)}`) : null]),
     td(replayed ? link(batchHref(d.replayed_by), 'batch') : h('span', { class: 'muted' }, 'not yet')),

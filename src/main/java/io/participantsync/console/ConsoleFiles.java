@@ -48,7 +48,8 @@ public final class ConsoleFiles {
         }
         String rest = path.startsWith(BASE) ? path.substring(BASE.length()) : path.replaceFirst("^/+", "");
         String resource;
-        if (rest.contains("..") || rest.contains("//") || rest.contains("\\")) {
+        boolean file = rest.startsWith("assets/") || rest.startsWith("lib/uplot/");
+        if (rest.contains("..") || rest.contains("//") || rest.contains("\\") || file && rest.endsWith("/")) {
             notFound(e);
             return;
         } else if (rest.startsWith("assets/")) {

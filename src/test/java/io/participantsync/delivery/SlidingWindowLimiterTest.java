@@ -119,4 +119,22 @@ class SlidingWindowLimiterTest {
         assertThat(worst).isLessThanOrEqualTo(limit);
         assertThat(worst).isEqualTo(limit);
     }
+
+    @Test
+    void givenCallsInFlightAndEnded_whenUseIsAsked_thenInFlightAndThoseEndedWithinAWindowCount() {
+        assertThat(limiter.used()).isZero();
+        SlidingWindowLimiter.Permit a = limiter.tryAcquire();
+        SlidingWindowLimiter.Permit b = limiter.tryAcquire();
+        assertThat(limiter.used()).isEqualTo(2);
+
+        a.close();
+        now.addAndGet(SECOND / 2);
+        b.close();
+        assertThat(limiter.used()).isEqualTo(2);
+
+        now.addAndGet(SECOND / 2 + 1);
+        assertThat(limiter.used()).isEqualTo(1);
+        now.addAndGet(SECOND);
+        assertThat(limiter.used()).isZero();
+    }
 }
