@@ -18,7 +18,7 @@ class ConsoleFilesTest {
     private final ConsoleFiles files = new ConsoleFiles();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         camel.close();
     }
 
