@@ -18,8 +18,8 @@ class ConsoleFilesTest {
     private final ConsoleFiles files = new ConsoleFiles();
 
     @AfterEach
-    void close() throws Exception {
-        camel.close();
+    void close() {
+        camel.stop();
     }
 
     private Exchange get(String path) {
