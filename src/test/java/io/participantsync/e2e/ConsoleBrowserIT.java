@@ -73,6 +73,7 @@ class ConsoleBrowserIT {
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("http.api-keys", KEY);
+        props.put("jms.enabled", "false");
         props.put("sync-jobs.nightly.source", "jdbc");
         props.put("sync-jobs.nightly.jdbc-url", source);
         props.put("sync-jobs.nightly.query", "SELECT * FROM people");
