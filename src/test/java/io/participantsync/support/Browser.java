@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -185,8 +186,8 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code condition} answers something other than null or false (exceptions such as a stale element
-     * count as not yet), at most {@link #WAIT}; fails naming {@code what}.
+     * Waits until {@code condition} answers something other than null or false (a missing or stale element counts as
+     * not yet), at most {@link #WAIT}; fails naming {@code what}, with the page's text and a screenshot.
      */
     public <T> T waitUntil(String what, Function<WebDriver, T> condition) {
         return waitUntil(what, WAIT, condition);
@@ -197,8 +198,30 @@ public final class Browser implements AutoCloseable {
         WebDriverWait wait = new WebDriverWait(driver, atMost, Duration.ofMillis(100));
         // the console re-renders a table row when its data changes: an element read a moment ago may be gone
         wait.ignoring(StaleElementReferenceException.class);
-        wait.withMessage(() -> what + " (at " + path() + ")");
-        return wait.until(condition::apply);
+        try {
+            return wait.until(condition::apply);
+        } catch (TimeoutException e) {
+            throw new AssertionError("waited " + atMost.toSeconds() + " s for " + what + " in vain, at " + path()
+                    + diagnostics(), e);
+        }
+    }
+
+    /** What the page shows (for a failed wait): its main text, and a screenshot under target/browser-failures/. */
+    private String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        try {
+            Object text = script("const m = document.querySelector('main') || document.body;"
+                    + " return m ? m.innerText : '';");
+            String shown = String.valueOf(text);
+            out.append("\n--- the page shows:\n").append(shown.length() > 4000 ? shown.substring(0, 4000) + " …"
+                    : shown);
+            Path shot = screenshot(Path.of("target", "browser-failures", "failed-wait-" + System.currentTimeMillis()
+                    + ".png"));
+            out.append("\n--- screenshot: ").append(shot.toAbsolutePath());
+        } catch (RuntimeException e) {
+            out.append("\n(no page text or screenshot: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
     }
 
     /** Runs a script in the page and answers its result. */
