@@ -450,16 +450,23 @@ public final class ConsoleApi {
         List<Candidate> candidates = new ArrayList<>();
         ArrayNode errors = json.createArrayNode();
         ArrayNode skipped = json.createArrayNode();
+        Map<Long, BatchRecords.Row> rows = new LinkedHashMap<>();
         for (long id : ids) {
-            BatchRecords.Row row = records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
-                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id));
+            rows.put(id, records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
+                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id)));
+        }
+        // each dead-letter file read once, however many of its letters are replayed
+        Map<String, DeadLetterReplay.Entry> letters = deadLetters.at(rows.values().stream()
+                .filter(BatchRecords.Row::pending).map(BatchRecords.Row::deadLetter).toList());
+        for (long id : ids) {
+            BatchRecords.Row row = rows.get(id);
             JsonNode edit = edits.path(Long.toString(id));
             if (!row.pending()) {
                 skipped.addObject().put("id", id).put("reason", "already replayed in batch " + row.replayedBy())
                         .put("batch_id", row.replayedBy());
                 continue;
             }
-            Optional<DeadLetterReplay.Entry> entry = deadLetters.at(row.deadLetter());
+            Optional<DeadLetterReplay.Entry> entry = Optional.ofNullable(letters.get(row.deadLetter()));
             if (entry.isEmpty()) {
                 skipped.addObject().put("id", id).put("reason", "its dead letter is no longer in the dead-letter "
                         + "folder (replayed by `replay`, or moved)");
@@ -613,11 +620,13 @@ public final class ConsoleApi {
                         + "replayed: {}", batchId, c.entry().name(), ex.getMessage());
             }
         };
+        String name = "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? "" : "s");
+        // in the store before the 202: the status_url answers at once (opening the batch finds it running)
+        store.batchStarted(batchId, DeadLetterReplay.SOURCE_KIND, name, null);
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.BATCH_ID, batchId);
         headers.put(Headers.SOURCE_KIND, DeadLetterReplay.SOURCE_KIND);
-        headers.put(Headers.SOURCE_NAME, "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? ""
-                : "s"));
+        headers.put(Headers.SOURCE_NAME, name);
         headers.put(Headers.REPORT_PATH, reportDir.resolve(safeName(batchId) + ".report.json").toString());
         headers.put(Headers.OUTCOME_LISTENER, listener);
         List<ParticipantUpdate> updates = claimed.stream().map(Candidate::record).toList();
@@ -852,11 +861,7 @@ public final class ConsoleApi {
     }
 
     private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+        return ApiProblem.printable(s);
     }
 
     private static String safeName(String s) {

@@ -84,10 +84,15 @@ public final class BatchRecords {
                     seq++;
                     long row = r.path("row").isNumber() ? r.path("row").asLong() : 0;
                     // a file's records in its row order; others (queue, JSON, replay) in the order of their outcomes
-                    Stored st = new Stored(row > 0 ? row : seq, seq, r);
-                    all.add(st);
+                    long pos = row > 0 ? row : seq;
+                    r.put("seq", seq);
+                    r.put("pos", pos);
                     String outcome = r.path("outcome").asText();
-                    if ("rejected".equals(outcome) || "failed".equals(outcome)) {
+                    boolean problem = "rejected".equals(outcome) || "failed".equals(outcome);
+                    // kept as its JSON line (a few hundred bytes), the tree only for the few that become rows
+                    Stored st = new Stored(pos, seq, json.writeValueAsString(r), problem ? r : null);
+                    all.add(st);
+                    if (problem) {
                         problems.add(st);
                     }
                 }
@@ -123,8 +128,27 @@ public final class BatchRecords {
         }
     }
 
-    /** One row of a report on its way into the store. */
-    private record Stored(long pos, int seq, ObjectNode row) {
+    /** One row of a report on its way into the store: its JSON line, and its tree when it is a problem. */
+    private static final class Stored {
+        final long pos;
+        final int seq;
+        String line;
+        final ObjectNode row;
+
+        Stored(long pos, int seq, String line, ObjectNode row) {
+            this.pos = pos;
+            this.seq = seq;
+            this.line = line;
+            this.row = row;
+        }
+
+        long pos() {
+            return pos;
+        }
+
+        int seq() {
+            return seq;
+        }
     }
 
     private static void insertProblems(Connection c, String batchId, List<Stored> problems, Timestamp at)
@@ -135,7 +159,7 @@ public final class BatchRecords {
                 + "pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
             for (Stored st : problems) {
-                bindRow(ps, batchId, st.seq(), st.row(), at);
+                bindRow(ps, batchId, st.seq(), st.row, at);
                 ps.setLong(19, st.pos());
                 ps.addBatch();
                 if (++pending == INSERT_BATCH) {
@@ -167,12 +191,12 @@ public final class BatchRecords {
         for (Stored st : problems) {
             Long id = ids.get(st.seq());
             if (id != null) {
-                st.row().put("dead_letter_id", id);
+                st.line = st.line.substring(0, st.line.length() - 1) + ",\"dead_letter_id\":" + id + "}";
             }
         }
     }
 
-    private void insertPieces(Connection c, String batchId, List<Stored> all) throws SQLException {
+    private static void insertPieces(Connection c, String batchId, List<Stored> all) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record_piece (batch_id, first_pos, "
                 + "first_seq, last_pos, last_seq, row_count, records) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
@@ -180,13 +204,7 @@ public final class BatchRecords {
                 List<Stored> piece = all.subList(from, Math.min(all.size(), from + PIECE_ROWS));
                 StringBuilder lines = new StringBuilder(piece.size() * 256);
                 for (Stored st : piece) {
-                    st.row().put("seq", st.seq());
-                    st.row().put("pos", st.pos());
-                    try {
-                        lines.append(json.writeValueAsString(st.row())).append('\n');
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                    lines.append(st.line).append('\n');
                 }
                 Stored first = piece.get(0);
                 Stored last = piece.get(piece.size() - 1);
