@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
@@ -54,6 +55,8 @@ class ConsoleBrowserIT {
     /** The connection the breaker test makes the sandbox fail (nothing else sends to it meanwhile). */
     private static final String FAILING = "oneflow-acme";
 
+    @TempDir
+    static Path dir;
     private static TestApp app;
     private static Path inbox;
     private static Browser browser;
@@ -63,7 +66,6 @@ class ConsoleBrowserIT {
     @BeforeAll
     static void start() throws Exception {
         Browser.requireInstalled();
-        Path dir = Files.createTempDirectory("ps-console");
         inbox = Files.createDirectories(dir.resolve("inbox"));
         String source = "jdbc:h2:file:" + dir.resolve("people");
         try (Connection c = DriverManager.getConnection(source); Statement s = c.createStatement()) {
@@ -397,8 +399,8 @@ class ConsoleBrowserIT {
      */
     private static void screenshot(String view) throws Exception {
         String target = System.getProperty("CONSOLE_SCREENSHOTS", System.getenv("CONSOLE_SCREENSHOTS"));
-        Path dir = "docs".equals(target) ? Path.of("docs") : Path.of("target", "console-screenshots");
-        Path file = browser.screenshot(dir.resolve("console-" + view + ".png"));
+        Path folder = "docs".equals(target) ? Path.of("docs") : Path.of("target", "console-screenshots");
+        Path file = browser.screenshot(folder.resolve("console-" + view + ".png"));
         BufferedImage image = ImageIO.read(file.toFile());
         assertThat(image.getWidth()).isEqualTo(Browser.WIDTH);
         assertThat(image.getHeight()).isEqualTo(Browser.HEIGHT);
