@@ -3,37 +3,40 @@
 // and every figure from the JSON API (/api/v1/…). All data is put into the page as text, never as HTML.
 //
 // Hooks for browser tests (data-testid, with the data-* attributes that go with them):
-//   every view      main#main > .page-head > h1; "notice" (data-kind ok|info|warn|error), "error" (data-status:
-//                   HTTP status of a failed API call, 0 = unreachable), "empty" (an empty state's text),
-//                   "badge" (data-value: the raw value, e.g. updated, breaker_open, running),
-//                   "pager" with buttons "page-newer" / "page-older"
-//   navigation      nav links a[data-nav=overview|batches|dead-letters|sync-jobs] (aria-current="page" on the
-//                   current one); "sign-out" link (shown when a key is kept)
+//   every view      main#main > .page-head > h1 (focused after each navigation); main[aria-busy] while the view
+//                   loads its first data; "notice" (data-kind ok|info|warn|error), "error" (data-status: HTTP
+//                   status of the failed API call, 0 = unreachable), "empty" (an empty state's text), "badge"
+//                   (data-value: the raw value: updated, breaker_open, running, problems = completed with
+//                   rejected/failed records, …), "pager" with buttons "page-newer" / "page-older"
+//   page chrome     nav links a[data-nav=overview|batches|dead-letters|sync-jobs] (aria-current="page" on the
+//                   current one), "sign-out" link (shown while a key is kept), "time-zone"
 //   overview        "outcomes-chart" (the uPlot container), "outcome-totals" (children [data-outcome=received|
 //                   updated|unchanged|rejected|failed]), "range" group of buttons [data-value=hour|day|week]
 //                   (aria-pressed), "chart-mode" group [data-value=stacked|lines], "last-updated",
 //                   "connection-table" > "connection-row" (data-connection, data-state ok|breaker_open|
-//                   rate_limited|token_failing; cells td[data-col=in_flight|waiting|rate_limit|p50|p95|calls|
-//                   last_error]), "batch-table" > "batch-row" (latest batches)
+//                   rate_limited|token_failing; td[data-col=in_flight|waiting|rate_limit|p50|p95|calls|
+//                   last_error]), "batch-table" > "batch-row" (the latest 10 batches)
 //   batches         "batch-filters" (form; inputs named kind, status, since, until, q), "clear-filters",
-//                   "batch-table" > "batch-row" (data-batch-id, data-status running|completed|failed; count
-//                   cells td[data-count=received|updated|unchanged|rejected|failed]; the first link opens it)
-//   batch detail    "batch-summary", "batch-counts" > [data-count=…] (.count-value), "batch-facts" (dl,
-//                   [data-fact=status|source|started|finished|duration|batch_id]), "batch-notes",
+//                   "batch-table" > "batch-row" (data-batch-id, data-status: the API's running|completed|failed;
+//                   td[data-count=received|updated|unchanged|rejected|failed]; its first link opens the batch)
+//   batch detail    "batch-summary", "batch-counts" > [data-count=…] > .count-value, "batch-facts" (dl;
+//                   [data-fact=status|source|job|started|finished|duration|batch_id] > dd), "batch-notes",
 //                   "download-report", "download-rejected", "failures-only" (checkbox), "record-table" >
-//                   "record-row" (data-outcome, data-row, data-seq; td[data-col=message]), "dead-letter-link"
-//   dead letters    "dead-letter-filters" (provider, connection, category, since, until, q, state),
-//                   "dead-letter-table" > "dead-letter-row" (data-id, data-state pending|replayed,
-//                   data-category), "select-dead-letter" (row checkbox), "select-all", "selected-count",
-//                   "dry-run-selected", "replay-selected", "replay-result" (holds notices, "dry-run-list" >
-//                   "dry-run-item" (data-id, data-result) > "dry-run-problem" (data-field),
-//                   "replay-batch-link", and on 422 "field-error" items (data-id, data-field))
+//                   "record-row" (data-outcome, data-row, data-seq; td[data-col=message]) > "dead-letter-link"
+//   dead letters    "dead-letter-filters" (inputs named provider, connection, category, since, until, q, state),
+//                   "dead-letter-table" > "dead-letter-row" (data-id, data-state pending|replayed, data-category)
+//                   > "select-dead-letter" (checkbox), "dead-letter-link"; "select-all", "selected-count",
+//                   "dry-run-selected", "replay-selected", "replay-result" (notices; "dry-run-list" >
+//                   "dry-run-item" (data-id, data-result) > "dry-run-problem" (data-field); "replay-batch-link";
+//                   on 422 "field-error" items (data-id, data-field))
 //   dead letter     "dead-letter-state" (badge pending|replayed), "dead-letter-reason", "dead-letter-origin",
-//                   "original-record" (tr[data-field]), "edit-form" (inputs #edit-<field>, name=<field>,
-//                   data-field), "field-error" (data-field; next to its input), "dry-run", "replay",
-//                   "reset-edits", "replay-result" > "replay-batch-link", "replay-outcome" (data-outcome)
+//                   "original-record" (tr[data-field]), "original-row" (details: the CSV row), "edit-form"
+//                   (inputs #edit-<field>, name=<field>, data-field), "field-error" (data-field; next to its
+//                   input), "dry-run", "replay", "reset-edits", "replay-result" > "dry-run-item",
+//                   "dry-run-masked", "replay-batch-link", "replay-outcome" (data-outcome: the record's outcome
+//                   in the replay batch, once that batch finished)
 //   sync jobs       "job-list" > "job-row" (data-job, data-running true|false) > "run-now", "run-batch-link",
-//                   "job-facts", "job-runs" > "batch-row"
+//                   "notice", "job-facts", "job-runs" > "batch-row"
 //   sign-in         "sign-in-form" > "api-key" (password input), "sign-in" (submit); "sign-in-error"
 //                   ("That key was refused"), "sign-in-message"
 

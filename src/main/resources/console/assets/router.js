@@ -123,8 +123,9 @@ async function render({ scroll, initial } = {}) {
   } catch (err) {
     done = Promise.reject(err);
   }
-  // Keyboard and screen-reader users land on the new view's heading (not on the first load).
-  if (!initial) main.querySelector('h1')?.focus({ preventScroll: !scroll });
+  // Keyboard and screen-reader users land on the new view's heading (not on the first load, and not when
+  // the view put the focus somewhere itself, e.g. the sign-in's key field).
+  if (!initial && !main.contains(document.activeElement)) main.querySelector('h1')?.focus({ preventScroll: !scroll });
   try {
     await done;
   } catch (err) {

@@ -274,7 +274,14 @@ async function followOutcome(ctx, batchId, slot) {
   const started = Date.now();
   try {
     for (;;) {
-      const summary = await getJson(`/api/v1/batches/${enc}/summary`, { signal: ctx.signal });
+      let summary;
+      try {
+        summary = await getJson(`/api/v1/batches/${enc}/summary`, { signal: ctx.signal });
+      } catch (err) {
+        // the replay is answered (202) before its batch has started: unknown (404) for a moment
+        if (err.status !== 404) throw err;
+        summary = { status: 'running' };
+      }
       if (summary.status !== 'running') break;
       if (Date.now() - started > POLL_LIMIT_MS) {
         slot.replaceChildren(notice('warn', 'The batch is still running; its page shows the outcome when it ends.'));

@@ -64,8 +64,9 @@ function guarded(ctx, slot, what, fn) {
 
 function outcomesPanel(ctx, settings) {
   const slot = h('div', { class: 'status-slot' });
-  const chartBox = h('div', { class: 'chart', 'data-testid': 'outcomes-chart', role: 'img', 'aria-label': 'Records by outcome over time' });
-  const totals = h('p', { class: 'totals', 'data-testid': 'outcome-totals' });
+  // The totals line below is the chart's text alternative; the legend (click to hide an outcome) stays reachable.
+  const chartBox = h('div', { class: 'chart', 'data-testid': 'outcomes-chart', 'aria-describedby': 'outcome-totals' });
+  const totals = h('p', { class: 'totals', id: 'outcome-totals', 'data-testid': 'outcome-totals' });
   const chart = outcomesChart(chartBox);
   ctx.onCleanup(() => chart.destroy());
 
@@ -120,7 +121,8 @@ export function connectionRow(c) {
   const rl = c.rate_limit;
   const latency = c.latency_ms || {};
   return h('tr', { 'data-testid': 'connection-row', 'data-connection': c.name, 'data-state': c.state },
-    td(h('strong', null, c.name)),
+    td([h('strong', null, c.name),
+      h('a', { class: 'sub', href: `/console/dead-letters?connection=${encodeURIComponent(c.name)}`, 'aria-label': `Dead letters of ${c.name}` }, 'dead letters')]),
     td(c.provider),
     td(badge(c.state)),
     h('td', { class: 'num nowrap', 'data-col': 'in_flight' },
@@ -137,7 +139,7 @@ export function connectionRow(c) {
 }
 
 function rateLimit(rl) {
-  const text = `${fmtNum(rl.used)} / ${fmtNum(rl.limit)} per ${fmtSeconds(rl.per_seconds)}`;
+  const text = `${fmtNum(rl.used)} / ${fmtNum(rl.limit)} per ${fmtNum(rl.per_seconds)}s`;
   const share = rl.limit > 0 ? Math.min(1, rl.used / rl.limit) : 0;
   const bar = h('span', { class: `meter${share >= 0.9 ? ' meter-high' : ''}`, 'aria-hidden': 'true' }, h('span'));
   bar.firstChild.style.width = `${Math.round(share * 100)}%`;

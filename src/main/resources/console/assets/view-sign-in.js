@@ -16,7 +16,8 @@ export async function signInView(ctx, { onSignedIn } = {}) {
   else if (reason === 'required') message.append(notice('info', 'This service asks for an API key. Sign in to see the console.'));
 
   const input = h('input', {
-    id: 'api-key', name: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true,
+    // no name: even a form submitted without this script could not put the key into a URL
+    id: 'api-key', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true,
     'aria-describedby': 'api-key-hint', 'data-testid': 'api-key',
   });
   const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'sign-in' }, 'Sign in');

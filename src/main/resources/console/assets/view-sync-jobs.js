@@ -1,7 +1,7 @@
 // view-sync-jobs.js: /console/sync-jobs: each configured job, its schedule and last runs, and "Run now".
 
 import {
-  h, timeEl, badge, facts, notice, errorBox, errorText, emptyState, dataTable, syncRows, batchHref, isAbort,
+  h, timeEl, fmtClock, badge, facts, notice, errorBox, errorText, emptyState, dataTable, syncRows, batchHref, isAbort,
 } from './dom.js';
 import { getJson, postJson } from './api.js';
 import { pageHeading } from './router.js';
@@ -66,12 +66,12 @@ function jobCard(ctx, name, refresh) {
     jobNotice.replaceChildren(notice('info', 'Starting…'));
     try {
       const { data } = await postJson(`/api/v1/sync-jobs/${encodeURIComponent(name)}/runs`, undefined, { signal: ctx.signal });
-      jobNotice.replaceChildren(notice('ok', 'Started: batch ',
+      jobNotice.replaceChildren(notice('ok', `${fmtClock(new Date())}: started, batch `,
         h('a', { href: batchHref(data.batch_id), 'data-testid': 'run-batch-link' }, data.batch_id)));
     } catch (err) {
       if (isAbort(err)) return;
       jobNotice.replaceChildren(err.status === 409
-        ? notice('warn', `${name} is already running: wait for this run to finish.`)
+        ? notice('warn', `${fmtClock(new Date())}: ${name} is already running: wait for this run to finish.`)
         : errorBox(err, 'Could not start the job'));
     } finally {
       runNow.disabled = false;
@@ -81,7 +81,8 @@ function jobCard(ctx, name, refresh) {
 
   const el = h('section', { class: 'panel job', 'data-testid': 'job-row', 'data-job': name, 'aria-labelledby': headingId },
     h('div', { class: 'job-head' }, h('h2', { id: headingId }, name), state, runNow),
-    jobNotice, factsSlot, h('h3', null, 'Last runs'), noRuns, wrap);
+    jobNotice, factsSlot, h('h3', null, 'Last runs'), noRuns, wrap,
+    h('p', { class: 'more' }, h('a', { href: `/console/batches?kind=sync-job&q=${encodeURIComponent(name)}` }, `All runs of ${name} →`)));
 
   const update = (job) => {
     el.dataset.running = String(Boolean(job.running));
@@ -90,7 +91,8 @@ function jobCard(ctx, name, refresh) {
       ['Schedule', job.schedule ? h('code', null, job.schedule) : 'by hand only (no cron)', 'schedule'],
       ['Next run', job.next_run ? timeEl(job.next_run) : '—', 'next_run'],
       ['Source', job.source, 'source'],
-      ['Connection', job.connection, 'connection'],
+      job.provider ? ['Provider', job.provider, 'provider'] : null,
+      ['Connection', job.connection || (job.provider ? null : 'each row\'s own'), 'connection'],
     ], 'job-facts'));
     const runs = job.last_runs || [];
     syncRows(tbody, runs, (b) => b.batch_id, batchRow);

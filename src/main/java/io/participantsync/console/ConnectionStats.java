@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the console's connection line shows beyond the gate's own state: per connection, the latency of its last
  * {@value #WINDOW} provider calls (p50, p95), how many calls it made, and its last error — a failed call (HTTP status
  * or no answer) or a record that failed or was refused by the provider, with the provider's message masked as in a
- * dead letter. Told of every call and outcome on the delivery threads: each update is a few stores under a lock of
+ * dead letter — and whether its token is failing (a record failed for want of a token, and no call went through
+ * since). Told of every call and outcome on the delivery threads: each update is a few stores under a lock of
  * its own connection.
  */
 public final class ConnectionStats implements ProviderCallListener, OutcomeListener {
@@ -32,7 +33,8 @@ public final class ConnectionStats implements ProviderCallListener, OutcomeListe
     }
 
     /** What the console shows of one connection; latencies null before its first call. */
-    public record Snapshot(long calls, Double p50Millis, Double p95Millis, Instant lastErrorAt, String lastError) {
+    public record Snapshot(long calls, Double p50Millis, Double p95Millis, Instant lastErrorAt, String lastError,
+            boolean tokenFailing) {
     }
 
     @Override
@@ -44,6 +46,9 @@ public final class ConnectionStats implements ProviderCallListener, OutcomeListe
             if (status == 0 || status >= 400) {
                 s.lastErrorAt = clock.instant();
                 s.lastError = status == 0 ? "no answer (connection failed or timed out)" : "HTTP " + status;
+            } else if (status < 300) {
+                // a call went through: its token worked
+                s.tokenFailing = false;
             }
         }
     }
@@ -70,33 +75,38 @@ public final class ConnectionStats implements ProviderCallListener, OutcomeListe
             text.append(": ").append(Redaction.redact(o.message(), o.update()));
         }
         String message = text.length() > 300 ? text.substring(0, 300) + "…" : text.toString();
+        boolean token = o.error() != null && o.error().code() != null && o.error().code().startsWith("token_");
         Stats s = stats(o.connection());
         synchronized (s) {
             s.lastErrorAt = clock.instant();
             s.lastError = message;
+            s.tokenFailing |= token;
         }
     }
 
     public Snapshot snapshot(String connection) {
         Stats s = byConnection.get(connection);
         if (s == null) {
-            return new Snapshot(0, null, null, null, null);
+            return new Snapshot(0, null, null, null, null, false);
         }
         long[] sorted;
         long calls;
         Instant at;
         String error;
+        boolean token;
         synchronized (s) {
             calls = s.calls;
             sorted = Arrays.copyOf(s.latencies, (int) Math.min(calls, WINDOW));
             at = s.lastErrorAt;
             error = s.lastError;
+            token = s.tokenFailing;
         }
         if (sorted.length == 0) {
-            return new Snapshot(calls, null, null, at, error);
+            return new Snapshot(calls, null, null, at, error, token);
         }
         Arrays.sort(sorted);
-        return new Snapshot(calls, millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.95)), at, error);
+        return new Snapshot(calls, millis(percentile(sorted, 0.50)), millis(percentile(sorted, 0.95)), at, error,
+                token);
     }
 
     /** The nearest-rank percentile of sorted values. */
@@ -118,5 +128,7 @@ public final class ConnectionStats implements ProviderCallListener, OutcomeListe
         long calls;
         Instant lastErrorAt;
         String lastError;
+        /** A record failed for its token (token_* error) and no call has gone through since. */
+        boolean tokenFailing;
     }
 }

@@ -337,6 +337,7 @@ public final class ConsoleApi {
                 .map(n -> connections.find(n).orElseThrow()).toList()) {
             ConnectionGate gate = configured.get(c.name());
             List<ConnectionHolds.Reason> holds = gates.holds().reasons(c.name());
+            ConnectionStats.Snapshot s = stats.snapshot(c.name());
             ObjectNode item = items.addObject();
             item.put("name", c.name());
             item.put("provider", c.provider());
@@ -344,7 +345,7 @@ public final class ConsoleApi {
             if (gate != null && gate.state() != CircuitBreaker.State.CLOSED
                     || holds.contains(ConnectionHolds.Reason.CIRCUIT_BREAKER)) {
                 state = "breaker_open";
-            } else if (holds.contains(ConnectionHolds.Reason.TOKEN_LIMIT)) {
+            } else if (holds.contains(ConnectionHolds.Reason.TOKEN_LIMIT) || s.tokenFailing()) {
                 state = "token_failing";
             } else if (holds.contains(ConnectionHolds.Reason.RATE_LIMIT)) {
                 state = "rate_limited";
@@ -360,7 +361,6 @@ public final class ConsoleApi {
             } else {
                 item.putNull("rate_limit");
             }
-            ConnectionStats.Snapshot s = stats.snapshot(c.name());
             if (s.p50Millis() != null) {
                 item.putObject("latency_ms").put("p50", s.p50Millis()).put("p95", s.p95Millis());
             } else {
@@ -471,16 +471,23 @@ public final class ConsoleApi {
         List<Candidate> candidates = new ArrayList<>();
         ArrayNode errors = json.createArrayNode();
         ArrayNode skipped = json.createArrayNode();
+        Map<Long, BatchRecords.Row> rows = new LinkedHashMap<>();
         for (long id : ids) {
-            BatchRecords.Row row = records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
-                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id));
+            rows.put(id, records.record(id).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(
+                    () -> ApiProblem.of(404, "unknown-dead-letter", "Not Found", "no dead letter with id " + id)));
+        }
+        // each dead-letter file read once, however many of its letters are replayed
+        Map<String, DeadLetterReplay.Entry> letters = deadLetters.at(rows.values().stream()
+                .filter(BatchRecords.Row::pending).map(BatchRecords.Row::deadLetter).toList());
+        for (long id : ids) {
+            BatchRecords.Row row = rows.get(id);
             JsonNode edit = edits.path(Long.toString(id));
             if (!row.pending()) {
                 skipped.addObject().put("id", id).put("reason", "already replayed in batch " + row.replayedBy())
                         .put("batch_id", row.replayedBy());
                 continue;
             }
-            Optional<DeadLetterReplay.Entry> entry = deadLetters.at(row.deadLetter());
+            Optional<DeadLetterReplay.Entry> entry = Optional.ofNullable(letters.get(row.deadLetter()));
             if (entry.isEmpty()) {
                 skipped.addObject().put("id", id).put("reason", "its dead letter is no longer in the dead-letter "
                         + "folder (replayed by `replay`, or moved)");
@@ -634,11 +641,13 @@ public final class ConsoleApi {
                         + "replayed: {}", batchId, c.entry().name(), ex.getMessage());
             }
         };
+        String name = "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? "" : "s");
+        // in the store before the 202: the status_url answers at once (opening the batch finds it running)
+        store.batchStarted(batchId, DeadLetterReplay.SOURCE_KIND, name, null);
         Map<String, Object> headers = new HashMap<>();
         headers.put(Headers.BATCH_ID, batchId);
         headers.put(Headers.SOURCE_KIND, DeadLetterReplay.SOURCE_KIND);
-        headers.put(Headers.SOURCE_NAME, "console: " + claimed.size() + " dead letter" + (claimed.size() == 1 ? ""
-                : "s"));
+        headers.put(Headers.SOURCE_NAME, name);
         headers.put(Headers.REPORT_PATH, reportDir.resolve(safeName(batchId) + ".report.json").toString());
         headers.put(Headers.OUTCOME_LISTENER, listener);
         List<ParticipantUpdate> updates = claimed.stream().map(Candidate::record).toList();
@@ -874,11 +883,7 @@ public final class ConsoleApi {
     }
 
     private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+        return ApiProblem.printable(s);
     }
 
     private static String safeName(String s) {

@@ -351,11 +351,11 @@ public final class Batches {
 
     /**
      * Which participant a record is about, for people reading a report or the console: its locator fields
-     * ({@code contract_id=1001, participant_id=7}), never a sensitive value; null when it has none.
+     * ({@code contract_id=1001, participant_id=7}) by name, never a sensitive value; null when it has none.
      */
     static String participant(ParticipantUpdate u) {
         StringBuilder b = new StringBuilder();
-        for (var f : u.fields().entrySet()) {
+        for (var f : new TreeMap<>(u.fields()).entrySet()) {
             if (CanonicalFields.LOCATORS.contains(f.getKey()) && !CanonicalFields.isSensitive(f.getKey())
                     && f.getValue() != null && !f.getValue().isBlank()) {
                 if (b.length() > 0) {

@@ -187,33 +187,56 @@ public final class DeadLetterReplay {
      * older form's file), when it is there and not replayed yet; it can then be {@link #markReplayed marked}.
      */
     public java.util.Optional<Entry> at(String location) {
-        int hash = location.lastIndexOf('#');
-        Path file = Path.of(hash < 0 ? location : location.substring(0, hash));
-        Path absolute = file.toAbsolutePath().normalize();
+        return java.util.Optional.ofNullable(at(List.of(location)).get(location));
+    }
+
+    /**
+     * The dead letters at these locations that are there and not replayed yet, by location; each file is read
+     * once, however many of its lines are asked for.
+     */
+    public Map<String, Entry> at(java.util.Collection<String> locations) {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        Map<Path, List<String>> byFile = new LinkedHashMap<>();
         Path root = dir.toAbsolutePath().normalize();
-        if (!absolute.startsWith(root) || !Files.isRegularFile(absolute)) {
-            return java.util.Optional.empty();
-        }
-        String name = root.relativize(absolute).toString().replace('\\', '/');
-        List<String> notes = new ArrayList<>();
-        List<Entry> found = new ArrayList<>();
-        Filter all = new Filter(null, null, null, null);
-        if (hash < 0) {
-            try {
-                Entry e = read(file, name);
-                return java.util.Optional.ofNullable(e);
-            } catch (IOException | RuntimeException ex) {
-                return java.util.Optional.empty();
+        for (String location : locations) {
+            int hash = location.lastIndexOf('#');
+            Path file = Path.of(hash < 0 ? location : location.substring(0, hash));
+            Path absolute = file.toAbsolutePath().normalize();
+            if (absolute.startsWith(root) && Files.isRegularFile(absolute)) {
+                byFile.computeIfAbsent(file, f -> new ArrayList<>()).add(location);
             }
         }
-        int line;
-        try {
-            line = Integer.parseInt(location.substring(hash + 1));
-        } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
+        Filter all = new Filter(null, null, null, null);
+        for (Map.Entry<Path, List<String>> f : byFile.entrySet()) {
+            Path file = f.getKey();
+            String name = root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+            if (!name.endsWith(LINES)) {
+                try {
+                    Entry e = read(file, name);
+                    if (e != null) {
+                        f.getValue().forEach(l -> out.put(l, e));
+                    }
+                } catch (IOException | RuntimeException unreadable) {
+                    // not there for a replay: the caller says so
+                }
+                continue;
+            }
+            List<Entry> found = new ArrayList<>();
+            findLines(file, name, all, new ArrayList<>(), found);
+            Map<Integer, Entry> byLine = new java.util.HashMap<>();
+            found.forEach(e -> byLine.put(e.line(), e));
+            for (String location : f.getValue()) {
+                try {
+                    Entry e = byLine.get(Integer.parseInt(location.substring(location.lastIndexOf('#') + 1)));
+                    if (e != null) {
+                        out.put(location, e);
+                    }
+                } catch (NumberFormatException notALine) {
+                    // no such dead letter
+                }
+            }
         }
-        findLines(file, name, all, notes, found);
-        return found.stream().filter(e -> e.line() == line).findFirst();
+        return out;
     }
 
     /** Where a dead-letter file moved once all its letters were replayed (the newest day first); null if not found. */

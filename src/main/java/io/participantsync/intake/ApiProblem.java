@@ -35,6 +35,15 @@ public final class ApiProblem extends RuntimeException {
     }
 
     /** A copy with an extension member (e.g. {@code line}, {@code column}, {@code row}). */
+    /** A client-supplied value fit to quote in a problem's detail: bounded, with no control characters. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+    }
+
     public ApiProblem with(String member, Object value) {
         Map<String, Object> ext = new LinkedHashMap<>(extensions);
         ext.put(member, value);

@@ -821,13 +821,8 @@ public final class HttpIntake implements BatchListener {
         }
     }
 
-    /** A client-supplied value fit to quote in a problem: bounded, with no control characters. */
     private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String clean = s.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
+        return ApiProblem.printable(s);
     }
 
     /** A batch this instance accepted: counts so far (from the core's outcome listener) and a done signal. */

@@ -1,10 +1,10 @@
 package io.participantsync.state;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,10 +22,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Every record's outcome as a row of the state store ({@code batch_record}, V6), for the console and its JSON API:
- * a batch's records, filtered by outcome and paged by their order, and the dead-letter list (records with a dead
- * letter, pending or replayed). Rows are written in one transaction when a batch closes, from its report file, so
- * delivering a record costs nothing more; the queries page by keyset on indexed columns.
+ * Every record's outcome in the state store (V6), for the console and its JSON API: a batch's records, filtered by
+ * outcome and paged in their source's order ({@code batch_record_piece}: pieces of {@value #PIECE_ROWS} records as
+ * JSON lines, the way checkpoints are kept), and the dead-letter list ({@code batch_record}: each rejected or failed
+ * record as a row of its own, pending or replayed). Written in one transaction when a batch closes, from its report
+ * file, so delivering a record costs nothing more; the queries page by keyset on indexed columns.
  */
 public final class BatchRecords {
 
@@ -35,6 +36,8 @@ public final class BatchRecords {
     static final String REPLAYED = "R";
 
     private static final int INSERT_BATCH = 500;
+    /** Records per piece: a page of the console reads one or two. */
+    static final int PIECE_ROWS = 256;
 
     private final DataSource dataSource;
     private final ObjectMapper json = new ObjectMapper();
@@ -65,51 +68,162 @@ public final class BatchRecords {
 
     /**
      * Stores the rows of a batch report file ({@code rows} array) under {@code batchId}, replacing any stored
-     * before (a batch resumed after a crash closes again). Returns how many were stored.
+     * before (a batch resumed after a crash closes again): every record in pieces of {@value #PIECE_ROWS}, in its
+     * source's order, and each rejected or failed record also as a row of its own (the dead-letter list). The
+     * rows are held in memory to be put in order: the caller bounds their number ({@code
+     * state.max-stored-report-rows}). Returns how many were stored.
      */
     public long storeFromReport(String batchId, Path reportFile, Instant recordedAt) {
-        JsonFactory factory = json.getFactory();
-        try (JsonParser p = factory.createParser(reportFile.toFile()); Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement delete = c.prepareStatement("DELETE FROM batch_record WHERE batch_id = ?");
-                    PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record (batch_id, seq, row_no, "
-                            + "source_name, participant, provider, connection_name, outcome, http_status, "
-                            + "error_category, message, provider_code, provider_message, attempts, verified, "
-                            + "dead_letter, dl_state, recorded_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            + "?, ?, ?, ?, ?, ?, ?, ?)")) {
-                delete.setString(1, batchId);
-                delete.executeUpdate();
-                Timestamp at = Timestamp.from(recordedAt);
-                long seq = 0;
-                if (toRows(p)) {
-                    int pending = 0;
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        JsonNode r = json.readTree(p);
-                        seq++;
-                        bindRow(ps, batchId, (int) seq, r, at);
-                        ps.addBatch();
-                        if (++pending == INSERT_BATCH) {
-                            ps.executeBatch();
-                            pending = 0;
-                        }
-                    }
-                    if (pending > 0) {
-                        ps.executeBatch();
+        List<Stored> all = new ArrayList<>();
+        List<Stored> problems = new ArrayList<>();
+        try (JsonParser p = json.getFactory().createParser(reportFile.toFile())) {
+            if (toRows(p)) {
+                int seq = 0;
+                while (p.nextToken() == JsonToken.START_OBJECT) {
+                    ObjectNode r = json.readTree(p);
+                    seq++;
+                    long row = r.path("row").isNumber() ? r.path("row").asLong() : 0;
+                    // a file's records in its row order; others (queue, JSON, replay) in the order of their outcomes
+                    long pos = row > 0 ? row : seq;
+                    r.put("seq", seq);
+                    r.put("pos", pos);
+                    String outcome = r.path("outcome").asText();
+                    boolean problem = "rejected".equals(outcome) || "failed".equals(outcome);
+                    // kept as its JSON line (a few hundred bytes), the tree only for the few that become rows
+                    Stored st = new Stored(pos, seq, json.writeValueAsString(r), problem ? r : null);
+                    all.add(st);
+                    if (problem) {
+                        problems.add(st);
                     }
                 }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the rows of report " + reportFile, e);
+        }
+        all.sort(java.util.Comparator.comparingLong(Stored::pos).thenComparingInt(Stored::seq));
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (String table : List.of("batch_record", "batch_record_piece")) {
+                    try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table
+                            + " WHERE batch_id = ?")) {
+                        delete.setString(1, batchId);
+                        delete.executeUpdate();
+                    }
+                }
+                insertProblems(c, batchId, problems, Timestamp.from(recordedAt));
+                linkDeadLetters(c, batchId, problems);
+                insertPieces(c, batchId, all);
                 c.commit();
-                return seq;
+                return all.size();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(auto);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the rows of report " + reportFile, e);
         } catch (SQLException e) {
             throw new StateStore.StateStoreException("cannot store the records of batch " + batchId, e);
+        }
+    }
+
+    /** One row of a report on its way into the store: its JSON line, and its tree when it is a problem. */
+    private static final class Stored {
+        final long pos;
+        final int seq;
+        String line;
+        final ObjectNode row;
+
+        Stored(long pos, int seq, String line, ObjectNode row) {
+            this.pos = pos;
+            this.seq = seq;
+            this.line = line;
+            this.row = row;
+        }
+
+        long pos() {
+            return pos;
+        }
+
+        int seq() {
+            return seq;
+        }
+    }
+
+    private static void insertProblems(Connection c, String batchId, List<Stored> problems, Timestamp at)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record (batch_id, seq, row_no, "
+                + "source_name, participant, provider, connection_name, outcome, http_status, error_category, "
+                + "message, provider_code, provider_message, attempts, verified, dead_letter, dl_state, recorded_at, "
+                + "pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (Stored st : problems) {
+                bindRow(ps, batchId, st.seq(), st.row, at);
+                ps.setLong(19, st.pos());
+                ps.addBatch();
+                if (++pending == INSERT_BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Puts each problem's dead-letter id (its row's number) into its piece line. */
+    private static void linkDeadLetters(Connection c, String batchId, List<Stored> problems) throws SQLException {
+        if (problems.isEmpty()) {
+            return;
+        }
+        java.util.Map<Integer, Long> ids = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, record_no FROM batch_record WHERE batch_id = ? "
+                + "AND dl_state IS NOT NULL")) {
+            ps.setString(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        for (Stored st : problems) {
+            Long id = ids.get(st.seq());
+            if (id != null) {
+                st.line = st.line.substring(0, st.line.length() - 1) + ",\"dead_letter_id\":" + id + "}";
+            }
+        }
+    }
+
+    private static void insertPieces(Connection c, String batchId, List<Stored> all) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO batch_record_piece (batch_id, first_pos, "
+                + "first_seq, last_pos, last_seq, row_count, records) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (int from = 0; from < all.size(); from += PIECE_ROWS) {
+                List<Stored> piece = all.subList(from, Math.min(all.size(), from + PIECE_ROWS));
+                StringBuilder lines = new StringBuilder(piece.size() * 256);
+                for (Stored st : piece) {
+                    lines.append(st.line).append('\n');
+                }
+                Stored first = piece.get(0);
+                Stored last = piece.get(piece.size() - 1);
+                ps.setString(1, batchId);
+                ps.setLong(2, first.pos());
+                ps.setInt(3, first.seq());
+                ps.setLong(4, last.pos());
+                ps.setInt(5, last.seq());
+                ps.setInt(6, piece.size());
+                ps.setString(7, lines.toString());
+                ps.addBatch();
+                if (++pending == 20) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
         }
     }
 
@@ -158,8 +272,6 @@ public final class BatchRecords {
         ps.setString(16, deadLetter);
         ps.setString(17, deadLetter == null ? null : PENDING);
         ps.setTimestamp(18, at);
-        // a file's records in its row order; others (queue, HTTP JSON, replay) in the order of their outcomes
-        ps.setLong(19, r.path("row").isNumber() && r.path("row").asLong() > 0 ? r.path("row").asLong() : seq);
     }
 
     private static void setLong(PreparedStatement ps, int i, JsonNode n) throws SQLException {
@@ -184,6 +296,8 @@ public final class BatchRecords {
     /**
      * A batch's records of the given outcomes (null or empty: all), in their source's order (a file's rows), else
      * the order their outcomes were recorded, after the cursor {@code after} ({@code <pos>.<seq>}, null: first).
+     * Only failures asked for: the indexed rows of the dead-letter list; else the batch's pieces, in order, until
+     * the page is full.
      */
     public Page<Row> records(String batchId, List<String> outcomes, String after, int limit) {
         long afterPos = 0;
@@ -197,23 +311,10 @@ public final class BatchRecords {
                 throw new IllegalArgumentException("not a cursor: " + after);
             }
         }
-        // the first page without a cursor condition, later ones with pos >= ? first: a range of the index
-        // (batch_id, pos, seq) either way (with only the OR, H2 read the whole batch: p95 441 ms for the first page of
-        // 100,000 records, bench/console)
-        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE batch_id = ?");
-        List<Object> args = new ArrayList<>(List.of(batchId));
-        if (after != null) {
-            sql.append(" AND pos >= ? AND (pos > ? OR seq > ?)");
-            args.addAll(List.of(afterPos, afterPos, afterSeq));
-        }
-        if (outcomes != null && !outcomes.isEmpty()) {
-            sql.append(" AND outcome IN (").append("?, ".repeat(outcomes.size() - 1)).append("?)");
-            args.addAll(outcomes);
-        }
-        // batch_id (one value here) leads the ORDER BY so that H2 reads the index (batch_id, pos, seq) in order
-        // instead of sorting the batch: H2 does not see that an equality leaves the index's later columns in order
-        sql.append(" ORDER BY batch_id, pos, seq FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
-        List<Row> rows = query(sql.toString(), args);
+        List<String> wanted = outcomes == null ? List.of() : outcomes;
+        List<Row> rows = !wanted.isEmpty() && List.of("rejected", "failed").containsAll(wanted)
+                ? problemRows(batchId, wanted, afterPos, afterSeq, limit)
+                : pieceRows(batchId, wanted, afterPos, afterSeq, limit);
         String next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -223,10 +324,79 @@ public final class BatchRecords {
         return new Page<>(List.copyOf(rows), next);
     }
 
+    private List<Row> problemRows(String batchId, List<String> outcomes, long afterPos, long afterSeq, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM batch_record WHERE batch_id = ? "
+                + "AND (pos > ? OR (pos = ? AND seq > ?))");
+        List<Object> args = new ArrayList<>(List.of(batchId, afterPos, afterPos, afterSeq));
+        sql.append(" AND outcome IN (").append("?, ".repeat(outcomes.size() - 1)).append("?)");
+        args.addAll(outcomes);
+        // batch_id (one value here) leads the ORDER BY so that H2 reads the index in order instead of sorting: H2
+        // does not see that an equality leaves the index's later columns in order (bench/console)
+        sql.append(" ORDER BY batch_id, pos, seq FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        return query(sql.toString(), args);
+    }
+
+    private List<Row> pieceRows(String batchId, List<String> outcomes, long afterPos, long afterSeq, int limit) {
+        List<Row> out = new ArrayList<>();
+        String sql = "SELECT records FROM batch_record_piece WHERE batch_id = ? AND (last_pos > ? OR (last_pos = ? "
+                + "AND last_seq > ?)) ORDER BY batch_id, first_pos, first_seq";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, batchId);
+            ps.setLong(2, afterPos);
+            ps.setLong(3, afterPos);
+            ps.setLong(4, afterSeq);
+            ps.setFetchSize(4);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (out.size() <= limit && rs.next()) {
+                    for (String line : rs.getString(1).split("\n")) {
+                        if (line.isEmpty()) {
+                            continue;
+                        }
+                        JsonNode r = json.readTree(line);
+                        long pos = r.path("pos").asLong();
+                        int seq = r.path("seq").asInt();
+                        if (pos < afterPos || pos == afterPos && seq <= afterSeq
+                                || !outcomes.isEmpty() && !outcomes.contains(r.path("outcome").asText())) {
+                            continue;
+                        }
+                        out.add(pieceRow(batchId, r));
+                        if (out.size() > limit) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot read batch records: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored record of batch " + batchId + " is not JSON", e);
+        }
+        return out;
+    }
+
+    private static Row pieceRow(String batchId, JsonNode r) {
+        long deadLetterId = r.path("dead_letter_id").asLong(0);
+        return new Row(deadLetterId, batchId, r.path("seq").asInt(), r.path("pos").asLong(),
+                r.path("row").isNumber() ? r.path("row").asLong() : null, text(r, "source", 500),
+                text(r, "participant", 1000), text(r, "provider", 100), text(r, "connection", 200),
+                r.path("outcome").asText(), r.path("http_status").isInt() ? r.path("http_status").asInt() : null,
+                text(r, "error_category", 40), text(r, "message", 4000), text(r, "provider_code", 200),
+                text(r, "provider_message", 4000), r.path("attempts").asInt(0),
+                r.path("verified").isBoolean() ? r.path("verified").asBoolean() : null, text(r, "dead_letter", 1000),
+                deadLetterId > 0 ? PENDING : null, null, null, null);
+    }
+
     /** Whether any record of the batch is stored. */
     public boolean hasRecords(String batchId) {
-        return !query("SELECT * FROM batch_record WHERE batch_id = ? FETCH FIRST 1 ROWS ONLY", List.of(batchId))
-                .isEmpty();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM batch_record_piece WHERE batch_id = ? FETCH FIRST 1 ROWS ONLY")) {
+            ps.setString(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StateStore.StateStoreException("cannot read batch records: " + e.getMessage(), e);
+        }
     }
 
     /** Which dead letters to list; a null part matches all. {@code state}: pending, replayed or all. */

@@ -80,4 +80,19 @@ class ConnectionStatsTest {
 
         assertThat(stats.snapshot("oneflow").lastError()).isNull();
     }
+
+    @Test
+    void givenARecordFailedForItsToken_whenSnapshot_thenTokenFailingUntilACallGoesThrough() {
+        ParticipantUpdate u = ParticipantUpdate.of("oneflow", "oneflow", Map.of("contract_id", "1"),
+                Source.of("csv", "f.csv", 1));
+        stats.onOutcome(new DeliveryOutcome(u, "oneflow", Outcome.FAILED, "authentication", "no token",
+                new ProviderError(401, "token_request_failed", "token request refused"), 1, clock.instant(),
+                clock.instant()));
+        assertThat(stats.snapshot("oneflow").tokenFailing()).isTrue();
+
+        stats.onCall(oneflow, 401, 1_000_000L);
+        assertThat(stats.snapshot("oneflow").tokenFailing()).isTrue();
+        stats.onCall(oneflow, 200, 1_000_000L);
+        assertThat(stats.snapshot("oneflow").tokenFailing()).isFalse();
+    }
 }

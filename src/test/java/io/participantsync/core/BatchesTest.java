@@ -103,12 +103,14 @@ class BatchesTest {
         JsonNode rows = json.get("rows");
         assertThat(rows).hasSize(5);
         assertThat(rows.get(0)).isEqualTo(MAPPER.readTree("""
-                {"source": "people.csv", "row": 1, "correlation_id": "people.csv#1", "provider": "zigned",
-                 "connection": "zigned", "outcome": "updated", "attempts": 1}
+                {"source": "people.csv", "row": 1, "correlation_id": "people.csv#1",
+                 "participant": "agreement_id=c4zatmug6d5jtfyl1b5example, participant_id=clp0q2x9k0000abcd1234efgh",
+                 "provider": "zigned", "connection": "zigned", "outcome": "updated", "attempts": 1}
                 """));
         assertThat(rows.get(2)).isEqualTo(MAPPER.readTree("""
-                {"source": "people.csv", "row": 3, "correlation_id": "people.csv#3", "provider": "zigned",
-                 "connection": "zigned", "outcome": "rejected", "http_status": 404, "error_category": "provider",
+                {"source": "people.csv", "row": 3, "correlation_id": "people.csv#3",
+                 "participant": "agreement_id=c4zatmug6d5jtfyl1b5example, participant_id=clp0q2x9k0000abcd1234efgh",
+                 "provider": "zigned", "connection": "zigned", "outcome": "rejected", "http_status": 404, "error_category": "provider",
                  "message": "people.csv row 3: zigned answered HTTP 404", "provider_code": "404",
                  "provider_message": "Participant *** not found", "attempts": 1, "dead_letter": "%s"}
                 """.formatted(deadLetterFiles.get(2))));

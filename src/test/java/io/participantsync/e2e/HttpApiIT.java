@@ -474,9 +474,10 @@ class HttpApiIT {
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode doc = JSON.readTree(r.body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
-        assertThat(doc.path("paths").fieldNames()).toIterable().containsExactlyInAnyOrder(
+        // every path the routes serve, exactly: OpenApiPathsTest
+        assertThat(doc.path("paths").fieldNames()).toIterable().contains(
                 "/api/v1/participant-updates", "/api/v1/batches/{id}", "/api/v1/sync-jobs/{name}/runs",
-                "/api/v1/openapi.json");
+                "/api/v1/openapi.json", "/api/v1/batches", "/api/v1/dead-letters/replay", "/api/v1/connections");
         assertThat(doc.at("/servers/0/url").asText()).as("no fixed port").isEqualTo("/");
         // the registered providers, from the registry
         assertThat(doc.at("/components/schemas/ParticipantUpdate/properties/provider/enum")).isEqualTo(JSON.readTree(

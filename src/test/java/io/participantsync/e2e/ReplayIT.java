@@ -109,6 +109,7 @@ class ReplayIT {
                     .isEqualTo(row.path("row").asInt());
         }
         assertThat(sandbox.appliedEdits()).isEmpty();
+        assertThat(pendingInTheStore()).as("the console's dead-letter list").hasSize(2);
 
         int first = replay();
         String firstOutput = out.toString();
@@ -124,6 +125,7 @@ class ReplayIT {
                 .containsExactlyInAnyOrderElementsOf(failed.stream().map(p -> p.getFileName().toString()).toList());
         assertThat(Files.readAllLines(replayedDay().resolve(failed.get(0).getFileName() + ".replayed")))
                 .containsExactlyInAnyOrder("1", "2");
+        assertThat(pendingInTheStore()).as("replayed by `replay`: off the console's pending list").isEmpty();
         assertThat(second).isZero();
         assertThat(out.toString()).contains("no dead letter to replay");
         assertThat(sandbox.appliedEdits()).as("the second run sent nothing").hasSize(2);
@@ -257,6 +259,15 @@ class ReplayIT {
         assertThat(letter.path("source").path("name").asText()).isEqualTo(deadLetters.relativize(old) + "#1");
         assertThat(fresh.get(0).getParent().getFileName().toString())
                 .isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+    }
+
+    /** The dead letters the console lists as pending (the state store's dead-letter list). */
+    private List<io.participantsync.state.BatchRecords.Row> pendingInTheStore() {
+        try (StateStore store = StateStore.open(Settings.load(config, Map.of()), Clock.systemUTC())) {
+            return new io.participantsync.state.BatchRecords(store.dataSource()).deadLetters(
+                    new io.participantsync.state.BatchRecords.DeadLetterFilter(null, null, null, null, null, null,
+                            "pending"), 0, 100).items();
+        }
     }
 
     @Test

@@ -69,7 +69,11 @@ class EdgeRoutesTest {
             Set<String> ids = context.getRouteDefinitions().stream()
                     .map(d -> d.getRouteId()).collect(Collectors.toSet());
             assertThat(ids).containsExactlyInAnyOrder("intake-csv", "intake-http-post", "intake-http-batch",
-                    "intake-http-openapi", "api-sync-job-runs", "intake-jms", "intake-kafka");
+                    "intake-http-openapi", "api-sync-job-runs", "intake-jms", "intake-kafka", "api-console-session",
+                    "api-console-outcomes", "api-console-batches", "api-console-batch-summary",
+                    "api-console-batch-records", "api-console-batch-report", "api-console-batch-rejected",
+                    "api-console-connections", "api-console-dead-letters", "api-console-dead-letter",
+                    "api-console-replay", "api-console-sync-jobs", "api-console-files");
             Set<String> templates = context.getCamelContextExtension().getContextPlugin(Model.class)
                     .getRouteTemplateDefinitions().stream().map(d -> d.getId()).collect(Collectors.toSet());
             assertThat(templates).containsExactly("intake-sync-job");

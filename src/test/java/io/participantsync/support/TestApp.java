@@ -66,14 +66,33 @@ public final class TestApp implements AutoCloseable {
     /** Starts the service against a running sandbox (which {@link #close()} closes too, as does a failed start). */
     public static TestApp start(SandboxServer sandbox, Path dir, boolean withEdges, Map<String, String> extra,
             boolean withState) {
-        Settings settings = Settings.load(null, Map.of());
-        settings.overrideAll(properties(sandbox, dir, extra));
-        try {
-            return new TestApp(sandbox, ParticipantSync.start(settings, withEdges, withState), dir);
-        } catch (RuntimeException e) {
-            sandbox.close();
-            throw e;
+        for (int attempt = 1;; attempt++) {
+            Settings settings = Settings.load(null, Map.of());
+            settings.overrideAll(properties(sandbox, dir, extra));
+            try {
+                return new TestApp(sandbox, ParticipantSync.start(settings, withEdges, withState), dir);
+            } catch (RuntimeException e) {
+                // a free port can be taken by another process between freePort() and the bind: new ports, again
+                if (attempt < 3 && portTaken(e) && PORT_KEYS.stream().noneMatch(extra::containsKey)) {
+                    continue;
+                }
+                sandbox.close();
+                throw e;
+            }
         }
+    }
+
+    private static final List<String> PORT_KEYS = List.of("camel.server.port", "camel.management.port", "jms.port");
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("is port") && m.contains("taken") || m.contains("Address already in use")
+                    || m.contains("is in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
