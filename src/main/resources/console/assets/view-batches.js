@@ -92,13 +92,18 @@ export async function batchesView(ctx) {
     if (focused && below.querySelector(`[data-testid="${focused}"]`)) below.querySelector(`[data-testid="${focused}"]`).focus();
   };
   let shownNext = page.next;
-  if (page.items.length === 0 && !before) {
+  if (page.items.length === 0 && !before && !page.next) {
     wrap.hidden = true;
     below.append(emptyState(hasFilters(ctx, FIELDS)
       ? ['No batch matches these filters. ', link('/console/batches', 'Show all batches')]
       : NO_BATCHES));
     shownNext = undefined;
   } else {
+    if (page.items.length === 0) {
+      // a text search looks at a bounded stretch of history per page: none here, older ones may match
+      wrap.hidden = true;
+      status.append(emptyState(['No match in this stretch of history; ', 'Older → searches further back.']));
+    }
     showPager(page.next);
   }
   // The first page follows new and finishing batches; older pages stay as they are.

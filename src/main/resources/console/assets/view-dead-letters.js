@@ -95,8 +95,15 @@ export async function deadLettersView(ctx) {
       ? ['No dead letter matches these filters. ', link('/console/dead-letters', 'Show all pending dead letters')]
       : NO_DEAD_LETTERS));
   };
-  if (items.length === 0 && !before) showEmpty();
-  else below.append(pager(ctx, { param: 'before', next: page.next, label: 'Dead letter pages' }));
+  if (items.length === 0 && !before && !page.next) showEmpty();
+  else {
+    if (items.length === 0) {
+      // a text search looks at a bounded stretch of dead letters per page: none here, older ones may match
+      wrap.hidden = actions.hidden = true;
+      below.append(emptyState(['No match in this stretch; ', 'Older → searches further back.']));
+    }
+    below.append(pager(ctx, { param: 'before', next: page.next, label: 'Dead letter pages' }));
+  }
   updateSelection();
 
   const busy = (on) => {

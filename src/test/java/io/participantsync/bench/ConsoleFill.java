@@ -1,5 +1,7 @@
 package io.participantsync.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,13 +26,18 @@ import java.util.UUID;
  * Fills a migrated state store with the console benchmark's history, straight into its tables with JDBC batch
  * inserts: {@code batches} batches started over the last 7 days (queue messages, HTTP requests, CSV files, sync-job
  * runs and replays; most completed, some failed, a few still running) and {@code records} rows of
- * {@code batch_record} in all: most batches small, ten of 10,000 records and one of {@code big} records (a CSV file),
+ * records in all (every one in {@code batch_record_piece}, the rejected and failed ones also in {@code batch_record}): most batches small, ten of 10,000 records and one of {@code big} records (a CSV file),
  * about 7% rejected or failed with a dead letter (a quarter of them replayed). Each finished batch carries its JSON
  * report as the service stores it ({@code report_json}, rows included, as {@code BatchHistory} does up to
  * {@code state.max-stored-report-rows}). Deterministic for a seed. The big batch's dead letters are also written as
  * the JSON-lines file the service would read them from, so {@code GET /api/v1/dead-letters/{id}} reads a real file.
  */
 final class ConsoleFill {
+
+    /** Records per piece, as {@code BatchRecords} stores them. */
+    private static final int PIECE_ROWS = 256;
+    private static final ObjectMapper PIECE_JSON = new ObjectMapper();
+
 
     static final String[] PROVIDERS = {"oneflow", "zigned", "signinghub", "eviasign", "zoho"};
     static final String[] JOBS = {"crm", "hr-nightly", "partner"};
@@ -185,8 +192,12 @@ final class ConsoleFill {
                         + "source_name, participant, provider, connection_name, outcome, http_status, "
                         + "error_category, message, provider_code, provider_message, attempts, verified, "
                         + "dead_letter, dl_state, recorded_at, replayed_by, replayed_at) VALUES (?, ?, ?, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                // every record in pieces of 256 JSON lines in file order, as BatchRecords.storeFromReport writes them
+                PreparedStatement pp = c.prepareStatement("INSERT INTO batch_record_piece (batch_id, first_pos, "
+                        + "first_seq, last_pos, last_seq, row_count, records) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             int pendingBatches = 0;
+            int pendingPieces = 0;
             int pendingRecords = 0;
             int sinceCommit = 0;
             for (int i = 0; i < n; i++) {
@@ -215,6 +226,10 @@ final class ConsoleFill {
                 boolean writeLetters = i == bigIndex && deadLetterDir != null;
                 StringBuilder letters = writeLetters ? new StringBuilder() : null;
                 int line = 0;
+                StringBuilder piece = new StringBuilder();
+                int inPiece = 0;
+                long firstPos = 0;
+                int firstSeq = 0;
                 for (int s = 1; s <= size[i] && !running; s++) {
                     participantNo++;
                     String provider = PROVIDERS[(int) ((participantNo * 7 + i) % PROVIDERS.length)];
@@ -280,6 +295,45 @@ final class ConsoleFill {
                         }
                     }
                     String rowSource = name;
+                    long pos = row > 0 ? row : s;
+                    ObjectNode recordLine = PIECE_JSON.createObjectNode().put("source", rowSource);
+                    if (row > 0) {
+                        recordLine.put("row", row);
+                    }
+                    recordLine.put("participant", participant).put("provider", provider).put("connection", provider)
+                            .put("outcome", outcome);
+                    if (http != null) {
+                        recordLine.put("http_status", http);
+                    }
+                    if (category != null) {
+                        recordLine.put("error_category", category).put("message", message)
+                                .put("provider_code", code).put("provider_message", providerMessage)
+                                .put("dead_letter", deadLetter);
+                    }
+                    recordLine.put("attempts", attempts).put("seq", s).put("pos", pos);
+                    if (inPiece == 0) {
+                        firstPos = pos;
+                        firstSeq = s;
+                    }
+                    piece.append(PIECE_JSON.writeValueAsString(recordLine)).append('\n');
+                    if (++inPiece == PIECE_ROWS || s == size[i]) {
+                        pp.setString(1, ids[i]);
+                        pp.setLong(2, firstPos);
+                        pp.setInt(3, firstSeq);
+                        pp.setLong(4, pos);
+                        pp.setInt(5, s);
+                        pp.setInt(6, inPiece);
+                        pp.setString(7, piece.toString());
+                        pp.addBatch();
+                        piece.setLength(0);
+                        inPiece = 0;
+                        if (++pendingPieces == 50) {
+                            pp.executeBatch();
+                            pendingPieces = 0;
+                        }
+                    }
+                    // only rejected and failed records are rows of their own (the dead-letter list)
+                    if (category != null) {
                     pr.setString(1, ids[i]);
                     pr.setInt(2, s);
                     pr.setLong(3, row > 0 ? row : s);
@@ -317,6 +371,7 @@ final class ConsoleFill {
                     if (++pendingRecords == 2000) {
                         pr.executeBatch();
                         pendingRecords = 0;
+                    }
                     }
                     sinceCommit++;
                     reportRow(rows, rowSource, row, ids[i], s, participant, provider, outcome, http, category,
@@ -364,6 +419,8 @@ final class ConsoleFill {
                 if (sinceCommit >= 20_000) {
                     pr.executeBatch();
                     pendingRecords = 0;
+                    pp.executeBatch();
+                    pendingPieces = 0;
                     pb.executeBatch();
                     if (prep != null) {
                         prep.executeBatch();
@@ -374,6 +431,7 @@ final class ConsoleFill {
                 }
             }
             pr.executeBatch();
+            pp.executeBatch();
             pb.executeBatch();
             if (prep != null) {
                 prep.executeBatch();
