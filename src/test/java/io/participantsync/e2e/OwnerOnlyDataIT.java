@@ -71,7 +71,11 @@ class OwnerOnlyDataIT {
                         () -> !reports(dir.resolve("reports")).isEmpty()
                                 && !files(dir.resolve("inbox/.archive"), ".report.json").isEmpty());
 
-                assertThat(names(data)).as("what the run left under data/").contains("processed-files.txt",
+                // walked until no file vanishes under the walk (a batch's temporary rows file goes once it is stored)
+                java.util.concurrent.atomic.AtomicReference<List<String>> walked = new java.util.concurrent.atomic
+                        .AtomicReference<>(List.of());
+                await("a walk of data/", WAIT, () -> !walked.updateAndGet(before -> names(data)).isEmpty());
+                assertThat(walked.get()).as("what the run left under data/").contains("processed-files.txt",
                         "participant-sync.mv.db", "participant-sync.log").anyMatch(n -> n.endsWith(".amq"));
                 // the message was consumed; its records (personal numbers among them) stay in the journal files
                 await("every folder under data/ 0700 and every file 0600 (while the service runs)", WAIT,
@@ -84,9 +88,12 @@ class OwnerOnlyDataIT {
         }
     }
 
-    private static List<String> names(Path root) throws IOException {
+    /** The names of everything under {@code root}; empty when a file vanished while it was walked. */
+    private static List<String> names(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             return s.map(f -> f.getFileName().toString()).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
         }
     }
 
