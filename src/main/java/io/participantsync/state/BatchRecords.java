@@ -101,31 +101,18 @@ public final class BatchRecords {
             throw new UncheckedIOException("cannot read the rows of report " + reportFile, e);
         }
         all.sort(java.util.Comparator.comparingLong(Stored::pos).thenComparingInt(Stored::seq));
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                for (String table : List.of("batch_record", "batch_record_piece")) {
-                    try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table
-                            + " WHERE batch_id = ?")) {
-                        delete.setString(1, batchId);
-                        delete.executeUpdate();
-                    }
+        return StateStore.inTransaction(dataSource, "cannot store the records of batch " + batchId, c -> {
+            for (String table : List.of("batch_record", "batch_record_piece")) {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+                    delete.setString(1, batchId);
+                    delete.executeUpdate();
                 }
-                insertProblems(c, batchId, problems, Timestamp.from(recordedAt));
-                linkDeadLetters(c, batchId, problems);
-                insertPieces(c, batchId, all);
-                c.commit();
-                return all.size();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
-        } catch (SQLException e) {
-            throw new StateStore.StateStoreException("cannot store the records of batch " + batchId, e);
-        }
+            insertProblems(c, batchId, problems, Timestamp.from(recordedAt));
+            linkDeadLetters(c, batchId, problems);
+            insertPieces(c, batchId, all);
+            return (long) all.size();
+        });
     }
 
     /** One row of a report on its way into the store: its JSON line, and its tree when it is a problem. */

@@ -154,20 +154,34 @@ public final class StateStore implements AutoCloseable {
      */
     public void batchFinished(String batchId, String status, Instant finishedAt, long received, long updated,
             long unchanged, long rejected, long failed, String reportJson) {
+        inTransaction(dataSource, "state store update failed", c -> {
+            execute(c, "UPDATE batch SET status = ?, finished_at = ?, received = ?, updated = ?, unchanged = ?, "
+                    + "rejected = ?, failed = ? WHERE batch_id = ?", status, ts(finishedAt), received, updated,
+                    unchanged, rejected, failed, batchId);
+            // a batch resumed after a crash closes again: its new report replaces the old one
+            execute(c, "DELETE FROM batch_report WHERE batch_id = ?", batchId);
+            if (reportJson != null) {
+                execute(c, "INSERT INTO batch_report (batch_id, report_json) VALUES (?, ?)", batchId, reportJson);
+            }
+            return null;
+        });
+    }
+
+    /** Work on one connection of the store, committed together or not at all. */
+    @FunctionalInterface
+    interface TransactionWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    static <T> T inTransaction(DataSource dataSource, String what, TransactionWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                execute(c, "UPDATE batch SET status = ?, finished_at = ?, received = ?, updated = ?, unchanged = ?, "
-                        + "rejected = ?, failed = ? WHERE batch_id = ?", status, ts(finishedAt), received, updated,
-                        unchanged, rejected, failed, batchId);
-                // a batch resumed after a crash closes again: its new report replaces the old one
-                execute(c, "DELETE FROM batch_report WHERE batch_id = ?", batchId);
-                if (reportJson != null) {
-                    execute(c, "INSERT INTO batch_report (batch_id, report_json) VALUES (?, ?)", batchId,
-                            reportJson);
-                }
+                T result = work.run(c);
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -175,7 +189,7 @@ public final class StateStore implements AutoCloseable {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new StateStoreException("state store update failed: " + e.getMessage(), e);
+            throw new StateStoreException(what + ": " + e.getMessage(), e);
         }
     }
 
