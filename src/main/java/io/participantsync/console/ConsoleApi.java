@@ -234,8 +234,7 @@ public final class ConsoleApi {
     public void batchSummary(Exchange e) {
         StoredBatch b = knownBatch(e);
         ObjectNode out = batch(b);
-        // its fields before the rows: a batch of 100,000 rows has a report of 30 MB, the summary needs a few lines
-        ObjectNode report = store.reportHead(b.batchId()).orElseGet(() -> report(b.batchId()));
+        ObjectNode report = reportHead(b.batchId());
         ArrayNode notes = out.putArray("notes");
         report.path("notes").forEach(notes::add);
         if (report.hasNonNull("failure")) {
@@ -309,7 +308,7 @@ public final class ConsoleApi {
     /** {@code GET /api/v1/batches/{id}/rejected.csv}: the batch's rejected rows as a download. */
     public void rejectedDownload(Exchange e) {
         StoredBatch b = knownBatch(e);
-        Optional<Path> csv = rejectedCsv(report(b.batchId()));
+        Optional<Path> csv = rejectedCsv(reportHead(b.batchId()));
         if (csv.isEmpty()) {
             throw ApiProblem.of(404, "no-rejected-csv", "Not Found", "batch '" + printable(b.batchId())
                     + "' has no rejected-rows CSV (only CSV input keeps one, and only when a row was rejected or "
@@ -429,10 +428,10 @@ public final class ConsoleApi {
             }
         }
         out.put("replayable", entry.isPresent());
-        connections.providers().find(r.provider() == null ? "" : r.provider())
-                .ifPresent(a -> fields.addAll(a.fields().locators()));
-        connections.providers().find(r.provider() == null ? "" : r.provider())
-                .ifPresent(a -> fields.addAll(a.fields().changes()));
+        connections.providers().find(r.provider() == null ? "" : r.provider()).ifPresent(a -> {
+            fields.addAll(a.fields().locators());
+            fields.addAll(a.fields().changes());
+        });
         ArrayNode f = out.putArray("fields");
         fields.forEach(f::add);
         reply(e, 200, out);
@@ -781,6 +780,14 @@ public final class ConsoleApi {
         }
         return records.record(n).filter(BatchRecords.Row::hasDeadLetter).orElseThrow(() -> ApiProblem.of(404,
                 "unknown-dead-letter", "Not Found", "no dead letter with id " + n));
+    }
+
+    /**
+     * The report's fields before its rows (notes, failure, rejected_csv): a batch of 100,000 rows has a report of
+     * 30 MB, these need a few lines of it.
+     */
+    private ObjectNode reportHead(String batchId) {
+        return store.reportHead(batchId).orElseGet(() -> report(batchId));
     }
 
     private ObjectNode report(String batchId) {

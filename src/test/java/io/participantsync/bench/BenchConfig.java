@@ -71,11 +71,15 @@ record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency
         return Map.copyOf(d);
     }
 
-    /** Defaults, overridden by {@code env} ({@code BENCH_*} keys only), overridden by {@code args}. */
-    static BenchConfig from(Map<String, String> env, String... args) {
-        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    /**
+     * {@code defaults}, overridden by those of {@code env} it has keys for, overridden by {@code --name=value}
+     * arguments ({@code --overhead-rows=1000} is {@code <prefix>OVERHEAD_ROWS}); an unknown name is an error.
+     */
+    static Map<String, String> merge(Map<String, String> defaults, String prefix, Map<String, String> env,
+            String... args) {
+        Map<String, String> v = new LinkedHashMap<>(defaults);
         env.forEach((k, val) -> {
-            if (DEFAULTS.containsKey(k)) {
+            if (defaults.containsKey(k)) {
                 v.put(k, val);
             }
         });
@@ -83,12 +87,18 @@ record BenchConfig(int overheadRows, int overheadRounds, int overheadConcurrency
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
             }
-            String key = "BENCH_" + arg.substring(2, arg.indexOf('=')).replace('-', '_').toUpperCase(Locale.ROOT);
-            if (!DEFAULTS.containsKey(key)) {
+            String key = prefix + arg.substring(2, arg.indexOf('=')).replace('-', '_').toUpperCase(Locale.ROOT);
+            if (!defaults.containsKey(key)) {
                 throw new IllegalArgumentException("unknown parameter '" + arg + "' (" + key + ")");
             }
             v.put(key, arg.substring(arg.indexOf('=') + 1));
         }
+        return v;
+    }
+
+    /** Defaults, overridden by {@code env} ({@code BENCH_*} keys only), overridden by {@code args}. */
+    static BenchConfig from(Map<String, String> env, String... args) {
+        Map<String, String> v = merge(DEFAULTS, "BENCH_", env, args);
         Path repo = Path.of(v.get("BENCH_REPO_DIR")).toAbsolutePath().normalize();
         Path out = repo.resolve(v.get("BENCH_OUT_DIR")).toAbsolutePath().normalize();
         int rounds = i(v, "BENCH_OVERHEAD_ROUNDS");

@@ -114,23 +114,7 @@ public final class ConsoleBench {
 
     /** Defaults, overridden by {@code env} ({@code BENCH_CONSOLE_*} only), overridden by {@code --name=value}. */
     static Map<String, String> config(Map<String, String> env, String... args) {
-        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
-        env.forEach((k, val) -> {
-            if (DEFAULTS.containsKey(k)) {
-                v.put(k, val);
-            }
-        });
-        for (String arg : args) {
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
-            }
-            String key = "BENCH_CONSOLE_" + arg.substring(2, arg.indexOf('=')).replace('-', '_')
-                    .toUpperCase(Locale.ROOT);
-            if (!DEFAULTS.containsKey(key)) {
-                throw new IllegalArgumentException("unknown parameter '" + arg + "' (" + key + ")");
-            }
-            v.put(key, arg.substring(arg.indexOf('=') + 1));
-        }
+        Map<String, String> v = BenchConfig.merge(DEFAULTS, "BENCH_CONSOLE_", env, args);
         if (v.get("BENCH_CONSOLE_PG_USER").isBlank()) {
             String user = env.get("PGUSER");
             v.put("BENCH_CONSOLE_PG_USER", user == null || user.isBlank() ? "postgres" : user);
